@@ -1,0 +1,5 @@
+"""``python -m axiswatch``."""
+
+from .cli import run
+
+run()

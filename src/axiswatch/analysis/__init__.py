@@ -1,0 +1,1 @@
+"""Analysis: pure functions over Arrow and DataFrames; no IO, no printing."""

@@ -1,0 +1,243 @@
+"""The assessment: what the coded evidence says, section by section of the paper.
+
+``assess`` is a pure function of a lens, the events frame, the scored hits and the
+signpost hits. It returns an ``Assessment`` that the briefing, the CLI and the API
+render; every finding carries the ids of the events behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..lens.model import Family, Lens, Scenario
+from .index import partnership_index
+
+#: a recommendation is "active" with this many events in the last year, "some movement" with one
+ACTIVE_THRESHOLD = 2
+RECENT_DAYS = 365
+TIMELINE_SOURCES = ("ledger",)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One indicator family's evidence: how much, how recent, which way, and the events."""
+
+    family: str
+    kind: str
+    title: str
+    question: str
+    section: str
+    events_total: int
+    events_last_year: int
+    events_prior_year: int
+    last_event: dt.date | None
+    trend: str
+    status: str
+    evidence: list[str]
+
+    @property
+    def unknown(self) -> bool:
+        return self.events_total == 0
+
+
+@dataclass(frozen=True)
+class SignpostState:
+    """Whether a signpost has fired as of the assessment date, and on what evidence."""
+
+    scenario: str
+    signpost: str
+    title: str
+    matches: int
+    threshold: int
+    window_days: int
+    fired: bool
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The partnership's level before and after the pivot, and its mix of components."""
+
+    sentences: list[str]
+    before_mean: float | None
+    recent_mean: float | None
+    early_share: float | None
+    recent_share: float | None
+    verdict: str
+    evidence: list[str]
+
+
+@dataclass
+class Assessment:
+    """Everything the briefing says, with the events behind each claim."""
+
+    lens: Lens
+    as_of: dt.date
+    since: dt.date
+    headline: Headline
+    index: pd.DataFrame
+    findings: dict[str, Finding]
+    timeline: list[str]
+    recent: list[str]
+    signposts: list[SignpostState]
+    event_ids: set[str] = field(default_factory=set)
+
+    def of_kind(self, kind: str) -> list[Finding]:
+        return [f for f in self.findings.values() if f.kind == kind]
+
+
+def _ids_by_score(scored: pd.DataFrame, limit: int | None = None) -> list[str]:
+    if scored.empty:
+        return []
+    ranked = scored.groupby("event_id")["score"].sum().sort_values(ascending=False, kind="stable")
+    ids = list(ranked.index)
+    return ids[:limit] if limit else ids
+
+
+def _window(scored: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    dates = scored["date"].dt.date
+    return scored[(dates > start) & (dates <= end)]
+
+
+def _trend(last: int, prior: int) -> str:
+    if last == prior == 0:
+        return "no evidence"
+    if prior == 0:
+        return "new"
+    ratio = last / prior
+    return "rising" if ratio >= 1.25 else "falling" if ratio <= 0.8 else "steady"
+
+
+def _status(kind: str, last_year: int, total: int) -> str:
+    if total == 0:
+        return "unknown: no coded evidence"
+    if kind != "recommendation":
+        return "evidence in the last year" if last_year else "no evidence in the last year"
+    if last_year >= ACTIVE_THRESHOLD:
+        return "happening"
+    return "some movement" if last_year else "stalled: nothing in the last year"
+
+
+def family_finding(family: Family, scored: pd.DataFrame, as_of: dt.date) -> Finding:
+    """The evidence for one family as of a date."""
+    mine = scored[scored["family"] == family.id]
+    mine = mine[mine["date"].dt.date <= as_of]
+    year = dt.timedelta(days=RECENT_DAYS)
+    last = _window(mine, as_of - year, as_of)
+    prior = _window(mine, as_of - 2 * year, as_of - year)
+    n_last, n_prior = last["event_id"].nunique(), prior["event_id"].nunique()
+    total = mine["event_id"].nunique()
+    evidence = _ids_by_score(last, 5) or _ids_by_score(mine, 5)
+    return Finding(
+        family.id, family.kind, family.title, family.question, family.section, total,
+        n_last, n_prior, mine["date"].max().date() if total else None, _trend(n_last, n_prior),
+        _status(family.kind, n_last, total), evidence,
+    )  # fmt: skip
+
+
+def _mean(frame: pd.DataFrame, column: str) -> float | None:
+    values = frame[column].dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _share(frame: pd.DataFrame) -> float | None:
+    total = frame["index"].sum()
+    return float(frame["strategic"].sum() / total) if total > 0 else None
+
+
+def headline(lens: Lens, index: pd.DataFrame, scored: pd.DataFrame, as_of: dt.date) -> Headline:
+    """The headline: level before vs after the pivot, and the shift in the mix."""
+    if index.empty:
+        return Headline(["No coded evidence of the partnership yet."], None, None, None, None,
+                        "unknown", [])  # fmt: skip
+    pivot = pd.Timestamp(lens.pivot.date)
+    end = pd.Timestamp(as_of)
+    before = index[index["month"] < pivot.to_period("M").to_timestamp()]
+    early = index[(index["month"] >= pivot - pd.DateOffset(months=1))
+                  & (index["month"] < pivot + pd.DateOffset(months=24))]  # fmt: skip
+    recent = index[index["month"] > end - pd.DateOffset(months=12)]
+    before_mean, recent_mean = _mean(before, "index"), _mean(recent, "index")
+    early_share, recent_share = _share(early), _share(recent)
+    verdict = (
+        "strategic" if recent_share is not None and recent_share > 0.5
+        else "transactional" if recent_share is not None else "unknown"
+    )  # fmt: skip
+    pivot_label = f"{lens.pivot.label} ({lens.pivot.date:%B %Y})"
+    dyad = " and ".join(lens.dyad)
+    sentences = [
+        f"Coded evidence of cooperation between {dyad} averaged {before_mean or 0:.1f} points a "
+        f"month before {pivot_label} and {recent_mean or 0:.1f} a month in the twelve months to "
+        f"{as_of:%B %Y}.",
+        f"The strategic and ideological share of that evidence was {_pct(early_share)} in the "
+        f"two years after the pivot and {_pct(recent_share)} in the last twelve months.",
+        (
+            "On this evidence the partnership has moved beyond the transactional: strategic "
+            "ties (treaty, troops, summitry, technology) now outweigh cash-for-weapons trade."
+            if verdict == "strategic"
+            else "On this evidence the partnership remains mainly transactional."
+            if verdict == "transactional"
+            else "There is too little recent evidence to judge the mix."
+        ),
+    ]
+    partnership = scored[scored["family_kind"] == "partnership"]
+    evidence = _ids_by_score(partnership[partnership["date"] > end - pd.DateOffset(months=12)], 5)
+    return Headline(sentences, before_mean, recent_mean, early_share, recent_share, verdict,
+                    evidence)  # fmt: skip
+
+
+def signpost_states(
+    scenarios: list[Scenario], hits: pd.DataFrame, events: pd.DataFrame, as_of: dt.date
+) -> list[SignpostState]:
+    """Each signpost's matches within its window before the assessment date."""
+    dated = hits.merge(events[["event_id", "date"]], on="event_id", how="inner")
+    dated["date"] = pd.to_datetime(dated["date"]).dt.date
+    states = []
+    for scenario in scenarios:
+        for post in scenario.signposts:
+            start = as_of - dt.timedelta(days=post.window_days)
+            mine = dated[(dated["signpost"] == post.id) & (dated["date"] > start)
+                         & (dated["date"] <= as_of)].sort_values("date", ascending=False)  # fmt: skip
+            ids = list(dict.fromkeys(mine["event_id"]))
+            states.append(SignpostState(scenario.id, post.id, post.title, len(ids),
+                                        post.threshold, post.window_days,
+                                        len(ids) >= post.threshold, ids[:5]))  # fmt: skip
+    return states
+
+
+def timeline(events: pd.DataFrame, scored: pd.DataFrame) -> list[str]:
+    """The curated events coded to the partnership, oldest first."""
+    partnership = set(scored.loc[scored["family_kind"] == "partnership", "event_id"])
+    mine = events[events["source"].isin(TIMELINE_SOURCES) & events["event_id"].isin(partnership)]
+    return list(mine.sort_values(["date", "event_id"])["event_id"])
+
+
+def assess(
+    lens: Lens,
+    events: pd.DataFrame,
+    scored: pd.DataFrame,
+    signpost_hits: pd.DataFrame,
+    *,
+    as_of: dt.date | None = None,
+    since: dt.date | None = None,
+) -> Assessment:
+    """The full assessment of a lens's events as of a date (default: the latest event)."""
+    if as_of is None:
+        as_of = pd.to_datetime(events["date"]).max().date() if len(events) else dt.date.today()
+    since = since or as_of - dt.timedelta(days=90)
+    index = partnership_index(scored, until=pd.Timestamp(as_of).to_period("M").to_timestamp())
+    index = index[index["month"] <= pd.Timestamp(as_of)] if not index.empty else index
+    findings = {f.id: family_finding(f, scored, as_of) for f in lens.families}
+    recent = _ids_by_score(_window(scored, since, as_of)) if not scored.empty else []
+    return Assessment(
+        lens, as_of, since, headline(lens, index, scored, as_of), index, findings,
+        timeline(events, scored), recent,
+        signpost_states(lens.scenarios, signpost_hits, events, as_of),
+        set(events["event_id"]),
+    )  # fmt: skip

@@ -1,0 +1,112 @@
+"""Indicator series and the partnership index, as pure functions over DataFrames.
+
+Inputs are an events frame (canonical columns) and a hits frame (``coding`` output:
+event_id, family, family_kind, indicator, component, weight). Each hit scores its
+indicator's weight times the event's evidence weight (``evidence_weight``). The
+partnership index of a month is the sum of scores of the partnership family's hits
+that month; its transactional and strategic components are the sums over the
+indicators the lens marks as such. See docs/methodology.md.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: evidence weight of an event with no confidence of its own, by Admiralty source grade
+GRADE_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.3, "E": 0.2, "F": 0.1}
+UNGRADED_WEIGHT = 0.3
+SCORED_COLUMNS = (
+    "event_id", "date", "month", "family", "family_kind", "indicator", "component", "weight",
+    "evidence", "score",
+)  # fmt: skip
+
+
+def evidence_weight(events: pd.DataFrame) -> pd.Series:
+    """How much one event counts: its confidence, else its source grade, else 0.3."""
+    by_grade = events["reliability"].map(GRADE_WEIGHTS).fillna(UNGRADED_WEIGHT)
+    return events["confidence"].fillna(by_grade).clip(0, 1).astype(float)
+
+
+def month_start(dates: pd.Series) -> pd.Series:
+    """The first day of each date's month."""
+    return pd.to_datetime(dates).dt.to_period("M").dt.to_timestamp()
+
+
+def scored_hits(hits: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Hits joined to their events' dates, with each hit's score."""
+    if hits.empty or events.empty:
+        return pd.DataFrame(columns=list(SCORED_COLUMNS))
+    dated = events[["event_id", "date"]].assign(evidence=evidence_weight(events))
+    frame = hits.merge(dated, on="event_id", how="inner")
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["month"] = month_start(frame["date"])
+    frame["score"] = frame["weight"] * frame["evidence"]
+    return frame[list(SCORED_COLUMNS)]
+
+
+def _month_range(months: pd.Series, until: pd.Timestamp | None = None) -> pd.DatetimeIndex:
+    end = max(months.max(), until) if until is not None else months.max()
+    return pd.date_range(months.min(), end, freq="MS")
+
+
+def indicator_series(scored: pd.DataFrame) -> pd.DataFrame:
+    """Events and score per indicator per month (long form, months with no hits are 0)."""
+    if scored.empty:
+        return pd.DataFrame(columns=["month", "family", "indicator", "events", "score"])
+    grouped = scored.groupby(["family", "indicator", "month"]).agg(
+        events=("event_id", "nunique"), score=("score", "sum")
+    )
+    months = _month_range(scored["month"])
+    frames = [
+        part.droplevel(["family", "indicator"]).reindex(months, fill_value=0).assign(
+            family=family, indicator=indicator
+        )
+        for (family, indicator), part in grouped.groupby(level=["family", "indicator"])
+    ]
+    out = pd.concat(frames).rename_axis("month").reset_index()
+    return out[["month", "family", "indicator", "events", "score"]]
+
+
+def family_series(scored: pd.DataFrame, until: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Score and distinct events per family per month, wide by family (0 where none)."""
+    if scored.empty:
+        return pd.DataFrame()
+    months = _month_range(scored["month"], until)
+    score = scored.pivot_table(index="month", columns="family", values="score", aggfunc="sum")
+    return score.reindex(months, fill_value=0).fillna(0).rename_axis("month")
+
+
+def partnership_index(
+    scored: pd.DataFrame, family: str = "partnership", until: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Monthly index with transactional and strategic components and the strategic share.
+
+    ``strategic_share`` is strategic / (transactional + strategic), and is left empty
+    (NaN) in months with no evidence of either: no evidence is not a 0 % share.
+    """
+    columns = ["month", "transactional", "strategic", "index", "strategic_share", "events"]
+    part = scored[scored["family"] == family]
+    if part.empty:
+        return pd.DataFrame(columns=columns)
+    months = _month_range(part["month"], until)
+    components = part.pivot_table(
+        index="month", columns="component", values="score", aggfunc="sum"
+    ).reindex(columns=["transactional", "strategic"], fill_value=0.0)
+    out = components.reindex(months, fill_value=0.0).fillna(0.0)
+    out["index"] = out["transactional"] + out["strategic"]
+    out["strategic_share"] = (out["strategic"] / out["index"]).where(out["index"] > 0)
+    out["events"] = part.groupby("month")["event_id"].nunique().reindex(months, fill_value=0)
+    return out.rename_axis("month").reset_index()[columns]
+
+
+def top_events(
+    scored: pd.DataFrame, events: pd.DataFrame, by: str = "month", per_group: int = 3
+) -> pd.DataFrame:
+    """The events that weigh most in each group (month, family or indicator)."""
+    if scored.empty:
+        return pd.DataFrame(columns=[by, "event_id", "score"])
+    per_event = scored.groupby([by, "event_id"], as_index=False)["score"].sum()
+    ranked = per_event.sort_values([by, "score"], ascending=[True, False])
+    top = ranked.groupby(by, group_keys=False).head(per_group)
+    keep = ["event_id", "date", "source", "actor", "recipient", "title", "summary", "url"]
+    return top.merge(events[keep], on="event_id", how="left")

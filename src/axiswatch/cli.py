@@ -1,0 +1,354 @@
+"""The ``axiswatch`` command: short adapters over the library.
+
+Each command parses its options, calls the public API and prints. A user error
+(``UserError``) becomes one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import AxiswatchError, UserError
+from .evidence import assessment
+from .ingest import SOURCE_KINDS, FileResult, bundled_files, ingest_files
+from .lens import load_lens
+from .query import event_rows, events_to_csv, events_to_json, select_events
+from .report.brief import write_brief
+from .store import Store, default_store_path
+
+app = typer.Typer(
+    name="axiswatch",
+    help="Early warning and analysis for dangerous state partnerships (the Kim–Putin axis).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+lens_app = typer.Typer(help="Check and show lens files.", no_args_is_help=True)
+app.add_typer(lens_app, name="lens")
+out = Console()
+err = Console(stderr=True)
+
+
+class State:
+    store_path: Path = default_store_path()
+
+
+STATE = State()
+
+
+class EventFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class BriefFormat(str, Enum):
+    html = "html"
+    md = "md"
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@contextmanager
+def _store(read_only: bool = False) -> Iterator[Store]:
+    store = Store(STATE.store_path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"axiswatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Store file (default $AXISWATCH_STORE or ./axiswatch.duckdb)."),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Early warning and analysis for dangerous state partnerships."""
+    STATE.store_path = store or default_store_path()
+
+
+# -- ingest ---------------------------------------------------------------------------------
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[file]}"), TimeElapsedColumn(), console=err,
+        transient=True, disable=not err.is_terminal,
+    )  # fmt: skip
+
+
+def _result_line(result: FileResult) -> str:
+    text = f"{result.source:<13} {result.file:<48} {result.status:<9}"
+    text += f" {result.accepted:>6} accepted {result.rejected:>5} quarantined {result.new:>6} new"
+    return text + (f"  ({result.reason})" if result.reason and result.status != "failed" else "")
+
+
+def _ingest_with_progress(store: Store, jobs: list[tuple[str, Path]]) -> list[FileResult]:
+    results: list[FileResult] = []
+    with _progress() as progress:
+        task = progress.add_task("ingest", total=len(jobs), file="")
+        for kind, path in jobs:
+            progress.update(task, file=path.name)
+            results.extend(ingest_files(store, kind, [path]).files)
+            progress.advance(task)
+    return results
+
+
+def _report_results(results: list[FileResult], as_json: bool) -> None:
+    failed = [r for r in results if r.status == "failed"]
+    if as_json:
+        summary = {
+            "files": len(results),
+            "accepted": sum(r.accepted for r in results),
+            "rejected": sum(r.rejected for r in results),
+            "quarantined": [r.as_dict() for r in results if r.rejected or r.reason],
+            "results": [r.as_dict() for r in results],
+        }
+        out.print_json(json.dumps(summary))
+    else:
+        for result in results:
+            if result.status != "failed":
+                out.print(_result_line(result), highlight=False, markup=False)
+    for result in failed:
+        err.print(f"error: {result.reason}", highlight=False, markup=False)
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(SOURCE_KINDS)}.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files to load.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Load files of one source kind into the store (each file atomically)."""
+    if kind not in SOURCE_KINDS:
+        raise UserError(f"unknown source kind {kind!r}; choose one of: {', '.join(SOURCE_KINDS)}")
+    with _store() as store:
+        results = _ingest_with_progress(store, [(kind, path) for path in paths])
+    _report_results(results, as_json)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+@app.command()
+def events(
+    actor: Annotated[
+        list[str] | None, typer.Option("--actor", help="ISO3 code, as actor or recipient.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="First date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last date (YYYY-MM-DD).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source kind.")] = None,
+    fmt: Annotated[EventFormat, typer.Option("--format", help="Output format.")] = EventFormat.table,
+    limit: Annotated[int | None, typer.Option(help="At most this many events (newest first).")] = None,
+) -> None:
+    """List events from the store."""
+    with _store(read_only=True) as store:
+        expr = select_events(
+            store.events(), actors=actor or [], since=_date(since, "--since"),
+            until=_date(until, "--until"), source=source, limit=limit,
+        )  # fmt: skip
+        table = store.to_arrow(expr)
+    if fmt is EventFormat.csv:
+        sys.stdout.write(events_to_csv(table))
+    elif fmt is EventFormat.json:
+        sys.stdout.write(events_to_json(table) + "\n")
+    else:
+        _print_events_table(event_rows(table))
+
+
+def _print_events_table(rows: list[dict[str, Any]]) -> None:
+    table = Table("date", "source", "actor → recipient", "type", "title", show_lines=False)
+    for row in rows:
+        who = " → ".join(x for x in (row["actor"], row["recipient"]) if x)
+        table.add_row(str(row["date"]), row["source"], who, row["plover_type"],
+                      (row["title"] or "")[:90])  # fmt: skip
+    out.print(table)
+    out.print(f"{len(rows)} events", style="dim")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Events per source, files loaded and rows quarantined."""
+    with _store(read_only=True) as store:
+        summary = store.stats()
+    if as_json:
+        out.print_json(json.dumps(summary))
+        return
+    table = Table("source", "events", "first", "last", title=f"store {summary['store']}")
+    for name, info in summary["sources"].items():
+        table.add_row(name, str(info["events"]), info["first"], info["last"])
+    out.print(table)
+    out.print(f"{summary['events']} events; files by status {summary['files']}; "
+              f"{summary['quarantined']} rows quarantined")  # fmt: skip
+
+
+@app.command()
+def quarantine(
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rows that were rejected, with their file, line and reason."""
+    with _store(read_only=True) as store:
+        rows = store.quarantined(limit)
+    if as_json:
+        out.print_json(json.dumps(rows, default=str))
+        return
+    table = Table("source", "file", "line", "reason")
+    for row in rows:
+        table.add_row(row["source"], row["file"], str(row["line"]), row["reason"])
+    out.print(table)
+
+
+# -- analysis ---------------------------------------------------------------------------------
+
+
+@app.command()
+def index(
+    lens: Annotated[str, typer.Option(help="Lens name or path.")] = "kim-putin-axis",
+    fmt: Annotated[EventFormat, typer.Option("--format", help="Output format.")] = EventFormat.table,
+    since: Annotated[str | None, typer.Option(help="First month to show (YYYY-MM-DD).")] = None,
+) -> None:
+    """The monthly partnership index with its transactional and strategic components."""
+    with _store(read_only=True) as store:
+        result, _ = assessment(store, load_lens(lens))
+    frame = result.index
+    first = _date(since, "--since")
+    if first is not None and not frame.empty:
+        frame = frame[frame["month"].dt.date >= first]
+    frame = frame.assign(month=frame["month"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
+    if fmt is EventFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False, float_format="%.4f"))
+    elif fmt is EventFormat.json:
+        sys.stdout.write(frame.to_json(orient="records", double_precision=4) + "\n")
+    else:
+        _print_index(frame)
+
+
+def _print_index(frame: Any) -> None:
+    table = Table("month", "transactional", "strategic", "index", "strategic share", "events")
+    for row in frame.itertuples(index=False):
+        share = "" if row.strategic_share != row.strategic_share else f"{row.strategic_share:.0%}"
+        table.add_row(row.month, f"{row.transactional:.1f}", f"{row.strategic:.1f}",
+                      f"{row.index:.1f}", share, str(row.events))  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def brief(
+    lens: Annotated[str, typer.Option(help="Lens name or path.")] = "kim-putin-axis",
+    since: Annotated[str | None, typer.Option(help="'What changed' from this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Assess as of this date.")] = None,
+    fmt: Annotated[BriefFormat, typer.Option("--format", help="html or md.")] = BriefFormat.html,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Output file.")] = None,
+) -> None:
+    """Write the briefing: the paper's sections, charts, every claim linked to sources."""
+    target = out_file or Path(f"briefing.{fmt.value}")
+    with _store(read_only=True) as store:
+        result, evidence = assessment(
+            store, load_lens(lens), since=_date(since, "--since"), until=_date(until, "--until")
+        )
+        summary = store.stats()
+    path = write_brief(result, evidence, target, fmt.value, summary)
+    out.print(f"briefing written to {path}", highlight=False)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the briefing.")] = Path(
+        "axiswatch-demo"
+    ),
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Do not serve the dashboard (for scripts).")
+    ] = False,
+) -> None:
+    """Build the store from the bundled real data, write the briefing, print the headline."""
+    with _store() as store:
+        results = _ingest_with_progress(store, bundled_files())
+        for result in results:
+            out.print(_result_line(result), highlight=False, markup=False)
+        result, evidence = assessment(store, load_lens())
+        summary = store.stats()
+    html = write_brief(result, evidence, out_dir / "briefing.html", "html", summary)
+    md = write_brief(result, evidence, out_dir / "briefing.md", "md", summary)
+    out.rule("Headline assessment")
+    for sentence in result.headline.sentences:
+        out.print(sentence, highlight=False)
+    out.print(f"\nstore: {STATE.store_path}  ({summary['events']} events)")
+    out.print(f"briefing: {html.resolve()}\n          {md.resolve()}", highlight=False)
+    if not no_serve:
+        out.print("(the dashboard is not part of this release; nothing to serve)", style="dim")
+
+
+# -- lenses ---------------------------------------------------------------------------------
+
+
+@lens_app.command("check")
+def lens_check(path: Annotated[str, typer.Argument(help="Lens name or YAML path.")]) -> None:
+    """Validate a lens file; print a one-line error naming the field and line if it is bad."""
+    lens = load_lens(path)
+    indicators = sum(len(f.indicators) for f in lens.families)
+    out.print(f"{lens.name}: ok ({len(lens.families)} families, {indicators} indicators, "
+              f"{len(lens.scenarios)} scenarios)")  # fmt: skip
+
+
+@lens_app.command("show")
+def lens_show(path: Annotated[str, typer.Argument(help="Lens name or YAML path.")] = "kim-putin-axis") -> None:
+    """Show a lens's families and indicators."""
+    lens = load_lens(path)
+    table = Table("family", "kind", "indicator", "weight", "component", "paper section")
+    for family in lens.families:
+        for ind in family.indicators:
+            table.add_row(family.id, family.kind, ind.id, f"{ind.weight:g}", ind.component or "",
+                          ind.section)  # fmt: skip
+    out.print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; a user error prints one line and returns 2."""
+    try:
+        app(args=argv, prog_name="axiswatch")
+    except AxiswatchError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        return 2
+    except SystemExit as exc:  # typer ends every run, usage errors included, with SystemExit
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

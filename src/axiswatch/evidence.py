@@ -1,0 +1,80 @@
+"""Gathering a lens's evidence from the store: the one place analysis meets a connection.
+
+The coding runs in the store's engine (Ibis); only events that match an indicator
+or a signpost come back as DataFrames, so a store holding a year of GDELT returns
+the few thousand events the lens cares about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from .analysis.assessment import Assessment, assess
+from .analysis.index import scored_hits
+from .coding import indicator_hits, signpost_hits
+from .lens.model import Lens
+from .store import Store
+
+EVENT_COLUMNS = (
+    "event_id", "source", "source_id", "date", "date_precision", "actor", "actor_sector",
+    "recipient", "recipient_sector", "plover_type", "plover_mode", "cameo_code", "intensity",
+    "country", "url", "title", "summary", "citations", "reliability", "credibility",
+    "confidence", "tags", "mentions", "sources_count",
+)  # fmt: skip
+
+
+@dataclass
+class Evidence:
+    """The events a lens matched, its scored indicator hits and its signpost hits."""
+
+    lens: Lens
+    events: pd.DataFrame
+    scored: pd.DataFrame
+    signposts: pd.DataFrame
+
+    def event(self, event_id: str) -> dict[str, object]:
+        """One event as a dict of its fields."""
+        row = self.events.loc[self.events["event_id"] == event_id]
+        return row.iloc[0].to_dict() if len(row) else {}
+
+
+def window(events: ir.Table, since: dt.date | None, until: dt.date | None) -> ir.Table:
+    """Events between two dates (either may be open)."""
+    if since is not None:
+        events = events.filter(events.date >= since)
+    if until is not None:
+        events = events.filter(events.date <= until)
+    return events
+
+
+def gather(
+    store: Store, lens: Lens, *, since: dt.date | None = None, until: dt.date | None = None
+) -> Evidence:
+    """Code the store's events with a lens and fetch what matched."""
+    events = window(store.events(), since, until)
+    hits = store.execute(indicator_hits(events, lens))
+    posts = store.execute(signpost_hits(events, lens))
+    wanted = pd.DataFrame({"event_id": sorted(set(hits["event_id"]) | set(posts["event_id"]))})
+    matched = events.semi_join(ibis.memtable(wanted, schema={"event_id": "string"}), "event_id")
+    frame = store.execute(matched.select(*EVENT_COLUMNS))
+    frame["date"] = pd.to_datetime(frame["date"])
+    return Evidence(lens, frame, scored_hits(hits, frame), posts)
+
+
+def assessment(
+    store: Store,
+    lens: Lens,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> tuple[Assessment, Evidence]:
+    """The assessment of a store through a lens, with the evidence behind it."""
+    evidence = gather(store, lens, until=until)
+    result = assess(lens, evidence.events, evidence.scored, evidence.signposts, as_of=until,
+                    since=since)  # fmt: skip
+    return result, evidence

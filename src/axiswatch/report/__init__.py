@@ -1,0 +1,1 @@
+"""Outputs for people: the briefing and its charts."""

@@ -1,0 +1,218 @@
+"""The briefing: the assessment written out in the paper's own sections.
+
+``render_brief`` turns an ``Assessment`` and its ``Evidence`` into HTML (one
+self-contained file: charts drawn by the vendored Vega scripts, no network) or
+Markdown (charts as SVG files beside it). Every claim links to the events behind it,
+and every event lists its public sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from ..analysis.assessment import Assessment
+from ..errors import UserError
+from ..evidence import Evidence
+from .charts import briefing_charts
+
+FORMATS = ("html", "md")
+STATIC = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+SECTIONS = (
+    ("summary", "Summary and headline assessment"),
+    ("timeline", "The revival of the relationship: timeline"),
+    ("drivers", "The four drivers"),
+    ("threat", "The dual-pronged threat"),
+    ("context", "Context: nuclear acceleration, no denuclearisation, no dialogue"),
+    ("china", "The China factor"),
+    ("recommendations", "The five recommendations: are they happening?"),
+    ("scenarios", "Where the partnership might go: scenarios and signposts"),
+    ("recent", "What changed recently"),
+    ("evidence", "Evidence and sources"),
+    ("method", "Method and data"),
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    publisher: str
+    title: str
+    date: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One event as the briefing shows it."""
+
+    id: str
+    anchor: str
+    date: str
+    title: str
+    summary: str
+    who: str
+    source: str
+    grade: str
+    citations: list[Citation]
+
+
+def safe_url(url: Any) -> str | None:
+    """The URL if it is http(s), else None: nothing else is ever made a link."""
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+
+def _date_label(date: pd.Timestamp, precision: str) -> str:
+    return {"month": f"{date:%B %Y}", "year": f"{date:%Y}"}.get(precision, f"{date:%Y-%m-%d}")
+
+
+def _citations(row: dict[str, Any]) -> list[Citation]:
+    cited = row.get("citations")
+    items = [] if cited is None else list(cited)
+    found = [
+        Citation(str(c.get("publisher") or ""), str(c.get("title") or ""),
+                 str(c.get("date") or ""), safe_url(c.get("url")))
+        for c in items
+    ]  # fmt: skip
+    if not found and row.get("url"):
+        found = [Citation(row["source"], row.get("title") or "", "", safe_url(row["url"]))]
+    return found
+
+
+def event_view(row: dict[str, Any]) -> EventView:
+    """A display view of one event row."""
+    who = " → ".join(str(x) for x in (row.get("actor"), row.get("recipient")) if x)
+    grade = f"{row.get('reliability') or '?'}{row.get('credibility') or ''}"
+    return EventView(
+        row["event_id"], f"ev-{row['event_id']}", _date_label(row["date"], row["date_precision"]),
+        row.get("title") or "(untitled)", row.get("summary") or "", who, row["source"], grade,
+        _citations(row),
+    )  # fmt: skip
+
+
+def _script(spec: dict[str, Any]) -> Markup:
+    """A chart spec as JSON that is safe inside a <script> element."""
+    text = json.dumps(spec).replace("</", "<\\/").replace("<!--", "<\\!--")
+    return Markup(text)  # noqa: S704 - escaped for script context above
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+
+
+def md_escape(text: Any) -> str:
+    """Text made inert in Markdown: markup characters escaped, newlines folded."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def md_url(url: Any) -> str:
+    """A URL safe inside Markdown's <...> autolink."""
+    return str(url).replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("axiswatch", "report/templates"),
+        autoescape=lambda name: bool(name and ".html" in name),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: "n/a" if v is None else f"{v:.0%}"
+    env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.1f}"
+    env.filters["script_json"] = _script
+    env.filters["md"] = md_escape
+    env.filters["md_url"] = md_url
+    return env
+
+
+def _vendored_js() -> Markup:
+    static = resources.files("axiswatch").joinpath("report", "static")
+    code = "\n".join(static.joinpath(name).read_text(encoding="utf-8") for name in STATIC)
+    return Markup(code.replace("</script", "<\\/script"))  # noqa: S704 - vendored, trusted
+
+
+def brief_context(
+    assessment: Assessment, evidence: Evidence, stats: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything the templates read."""
+    rows = {row["event_id"]: row for row in evidence.events.to_dict("records")}
+    cited = _cited_ids(assessment)
+    views = {i: event_view(rows[i]) for i in cited if i in rows}
+    ordered = sorted(views.values(), key=lambda v: (rows[v.id]["date"], v.id))
+    return {
+        "a": assessment,
+        "lens": assessment.lens,
+        "sections": SECTIONS,
+        "events": views,
+        "evidence_list": ordered,
+        "numbers": {view.id: n for n, view in enumerate(ordered, start=1)},
+        "timeline": [views[i] for i in assessment.timeline if i in views],
+        "recent": [views[i] for i in assessment.recent[:15] if i in views],
+        "charts": briefing_charts(assessment, evidence.scored),
+        "stats": stats or {},
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _cited_ids(assessment: Assessment) -> list[str]:
+    ids = list(assessment.headline.evidence) + list(assessment.timeline)
+    ids += [i for f in assessment.findings.values() for i in f.evidence]
+    ids += [i for s in assessment.signposts for i in s.evidence] + assessment.recent[:15]
+    return list(dict.fromkeys(ids))
+
+
+def render_brief(
+    assessment: Assessment,
+    evidence: Evidence,
+    fmt: str = "html",
+    stats: dict[str, Any] | None = None,
+    chart_dir_name: str = "brief_charts",
+) -> str:
+    """The briefing as HTML or Markdown text (Markdown links its charts in a folder)."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown briefing format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    context = brief_context(assessment, evidence, stats)
+    context["chart_dir"] = chart_dir_name
+    if fmt == "html":
+        context["vendored_js"] = _vendored_js()
+    return _environment().get_template(f"brief.{fmt}.j2").render(**context)
+
+
+def write_brief(
+    assessment: Assessment,
+    evidence: Evidence,
+    out: Path,
+    fmt: str = "html",
+    stats: dict[str, Any] | None = None,
+) -> Path:
+    """Write the briefing (and, for Markdown, its SVG charts beside it); return its path."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = render_brief(assessment, evidence, fmt, stats, chart_dir(out).name)
+    if fmt == "md":
+        _write_svgs(briefing_charts(assessment, evidence.scored), out)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    return out
+
+
+def chart_dir(out: Path) -> Path:
+    """Where a Markdown briefing keeps its chart images."""
+    return out.with_name(out.stem + "_charts")
+
+
+def _write_svgs(charts: dict[str, dict[str, Any]], out: Path) -> None:
+    import vl_convert
+
+    folder = chart_dir(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, spec in charts.items():
+        (folder / f"{name}.svg").write_text(vl_convert.vegalite_to_svg(spec), encoding="utf-8")

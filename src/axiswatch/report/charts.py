@@ -1,0 +1,118 @@
+"""The briefing's charts as Vega-Lite specs (built with Altair, rendered offline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ..analysis.assessment import Assessment
+
+COLOURS = {"transactional": "#c77c02", "strategic": "#8b1e3f"}
+WIDTH = 680
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def partnership_chart(assessment: Assessment) -> dict[str, Any] | None:
+    """Monthly partnership index, stacked by component, with the pivot marked."""
+    index = assessment.index
+    if index.empty:
+        return None
+    long = index.melt(
+        id_vars=["month"], value_vars=["transactional", "strategic"],
+        var_name="component", value_name="score",
+    )  # fmt: skip
+    long["month"] = long["month"].dt.strftime("%Y-%m-%d")
+    bars = alt.Chart(long).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title=None),
+        y=alt.Y("sum(score):Q", title="Partnership index (weighted evidence)"),
+        color=alt.Color(
+            "component:N",
+            scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+            legend=alt.Legend(orient="top", title=None),
+        ),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title="month"), "component:N",
+                 alt.Tooltip("sum(score):Q", format=".1f", title="score")],
+    )  # fmt: skip
+    pivot = pd.DataFrame({"date": [assessment.lens.pivot.date.isoformat()],
+                          "label": [assessment.lens.pivot.label]})  # fmt: skip
+    rule = alt.Chart(pivot).mark_rule(strokeDash=[4, 3], color="#333").encode(x="date:T")
+    text = alt.Chart(pivot).mark_text(align="left", dx=4, dy=-140, fontSize=10).encode(
+        x="date:T", text="label:N"
+    )
+    return _spec((bars + rule + text).properties(width=WIDTH, height=260))
+
+
+def strategic_share_chart(assessment: Assessment) -> dict[str, Any] | None:
+    """Quarterly share of strategic evidence in the partnership index."""
+    index = assessment.index
+    if index.empty or index["index"].sum() == 0:
+        return None
+    quarterly = index.set_index("month")[["transactional", "strategic"]].resample("QS").sum()
+    total = quarterly.sum(axis=1)
+    quarterly = quarterly.assign(share=(quarterly["strategic"] / total).where(total > 0))
+    frame = quarterly.dropna().reset_index()
+    frame["month"] = frame["month"].dt.strftime("%Y-%m-%d")
+    line = alt.Chart(frame).mark_line(point=True, color=COLOURS["strategic"]).encode(
+        x=alt.X("month:T", title=None),
+        y=alt.Y("share:Q", title="Strategic share", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("month:T", title="quarter from"),
+                 alt.Tooltip("share:Q", format=".0%")],
+    )  # fmt: skip
+    half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(color="#999").encode(y="y:Q")
+    return _spec((line + half).properties(width=WIDTH, height=180))
+
+
+def yearly_counts_chart(
+    scored: pd.DataFrame, indicator: str, title: str, colour: str = "#1f4e79"
+) -> dict[str, Any] | None:
+    """Distinct events per year for one indicator."""
+    mine = scored[scored["indicator"] == indicator]
+    if mine.empty:
+        return None
+    per_year = mine.groupby(mine["date"].dt.year)["event_id"].nunique()
+    frame = per_year.rename_axis("year").reset_index(name="events")
+    bars = alt.Chart(frame).mark_bar(color=colour).encode(
+        x=alt.X("year:O", title=None), y=alt.Y("events:Q", title=title),
+        tooltip=["year:O", "events:Q"],
+    )  # fmt: skip
+    return _spec(bars.properties(width=WIDTH, height=200))
+
+
+def families_chart(scored: pd.DataFrame, families: dict[str, str]) -> dict[str, Any] | None:
+    """Quarterly weighted evidence for a few families, one line each."""
+    mine = scored[scored["family"].isin(list(families))]
+    if mine.empty:
+        return None
+    quarterly = mine.groupby(["family", pd.Grouper(key="date", freq="QS")])["score"].sum()
+    frame = quarterly.reset_index()
+    frame["family"] = frame["family"].map(families)
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    lines = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("date:T", title=None), y=alt.Y("score:Q", title="Weighted evidence per quarter"),
+        color=alt.Color("family:N", legend=alt.Legend(orient="top", title=None)),
+        tooltip=["family:N", alt.Tooltip("date:T", title="quarter from"),
+                 alt.Tooltip("score:Q", format=".1f")],
+    )  # fmt: skip
+    return _spec(lines.properties(width=WIDTH, height=220))
+
+
+def briefing_charts(assessment: Assessment, scored: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Every chart the briefing shows, by name; charts without data are left out."""
+    lens = assessment.lens
+    threats = {f.id: f.title for f in lens.families_of("threat")}
+    recs = {f.id: f.title for f in lens.families_of("recommendation")}
+    charts = {
+        "partnership": partnership_chart(assessment),
+        "strategic_share": strategic_share_chart(assessment),
+        "missiles": yearly_counts_chart(scored, "missile_launches", "Missile launches per year"),
+        "threats": families_chart(scored, threats),
+        "recommendations": families_chart(scored, recs),
+    }
+    return {name: spec for name, spec in charts.items() if spec is not None}

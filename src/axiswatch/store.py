@@ -1,0 +1,300 @@
+"""The store: Ibis over an embedded DuckDB file.
+
+Three tables hold everything: ``events`` (canonical events, keyed by ``event_id``),
+``ingest_ledger`` (one row per file load attempt) and ``quarantine`` (every rejected
+row with its file, line and reason). Reads go through Ibis expressions; each file is
+written in one DuckDB transaction, so a load is all of its good rows or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pyarrow as pa
+
+from .errors import StoreError
+from .schema import EVENT_SCHEMA
+from .sources.base import Reject
+
+SCHEMA_VERSION = "1"
+DEFAULT_STORE = "axiswatch.duckdb"
+
+_LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS ingest_ledger (
+    ingest_id BIGINT PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    path VARCHAR,
+    sha256 VARCHAR NOT NULL,
+    rows_seen BIGINT NOT NULL,
+    rows_accepted BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL,
+    rows_new BIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    reason VARCHAR,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL
+)"""
+_QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS quarantine (
+    ingest_id BIGINT NOT NULL,
+    source VARCHAR NOT NULL,
+    file VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    line BIGINT NOT NULL,
+    reason VARCHAR NOT NULL,
+    raw VARCHAR,
+    quarantined_at TIMESTAMPTZ NOT NULL
+)"""
+_META_DDL = "CREATE TABLE IF NOT EXISTS axiswatch_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+#: statuses of a load that put the file's rows in the store
+LOADED_STATUSES = ("loaded", "partial")
+
+
+def default_store_path() -> Path:
+    """``$AXISWATCH_STORE`` if set, else ``./axiswatch.duckdb``."""
+    return Path(os.environ.get("AXISWATCH_STORE") or DEFAULT_STORE)
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """What the store is asked to record for one file."""
+
+    source: str
+    file: str
+    path: str
+    sha256: str
+    started_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What one file's load did to the store."""
+
+    ingest_id: int
+    status: str
+    accepted: int
+    rejected: int
+    new: int
+    reason: str | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Store:
+    """An axiswatch store in one DuckDB file (``":memory:"`` for a throwaway one)."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        self.read_only = read_only
+        self._ibis = self._connect()
+        self.con: duckdb.DuckDBPyConnection = self._ibis.con
+        if not read_only:
+            self._create_tables()
+        self._check_version()
+
+    def _connect(self) -> Any:
+        if self.read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no store here yet; run 'axiswatch ingest' or 'demo'")
+        if not self.read_only and str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return ibis.duckdb.connect(database=str(self.path), read_only=self.read_only)
+        except duckdb.Error as exc:
+            first_line = str(exc).splitlines()[0]
+            raise StoreError(f"{self.path}: cannot open as a DuckDB store ({first_line})") from None
+
+    def _create_tables(self) -> None:
+        existing = set(self.con.execute("SELECT table_name FROM duckdb_tables()").fetchnumpy()[
+            "table_name"
+        ])
+        if existing and "axiswatch_meta" not in existing:
+            raise StoreError(f"{self.path}: a DuckDB file, but not an axiswatch store")
+        with self.transaction():
+            self.con.execute(_META_DDL)
+            self.con.execute(
+                "INSERT OR IGNORE INTO axiswatch_meta VALUES ('schema_version', ?)",
+                [SCHEMA_VERSION],
+            )
+            if "events" not in existing:
+                self.con.register("_empty_events", EVENT_SCHEMA.empty_table())
+                self.con.execute("CREATE TABLE events AS SELECT * FROM _empty_events")
+                self.con.unregister("_empty_events")
+            self.con.execute(_LEDGER_DDL)
+            self.con.execute(_QUARANTINE_DDL)
+
+    def _check_version(self) -> None:
+        try:
+            found = self.scalar("SELECT value FROM axiswatch_meta WHERE key = 'schema_version'")
+        except duckdb.CatalogException:
+            raise StoreError(f"{self.path}: not an axiswatch store") from None
+        if found != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {found}, this axiswatch reads {SCHEMA_VERSION}"
+            )
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The single value a SQL query returns (the result is read to its end)."""
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0][0] if rows else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One DuckDB transaction: committed on success, rolled back on any exception."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- reading -----------------------------------------------------------------------
+
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis expression over one of the store's tables."""
+        return self._ibis.table(name)
+
+    def events(self) -> ibis.Table:
+        """All canonical events, as an Ibis table expression."""
+        return self.table("events")
+
+    def execute(self, expr: ibis.Expr) -> Any:
+        """Run an Ibis expression on this store (a DataFrame, Series or scalar)."""
+        return self._ibis.execute(expr)
+
+    def to_arrow(self, expr: ibis.Table) -> pa.Table:
+        """Run an Ibis table expression on this store and return Arrow."""
+        return self._ibis.to_pyarrow(expr)
+
+    def loaded_sha(self, source: str, sha256: str) -> bool:
+        """Whether a file with this content was already loaded for this source."""
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM ingest_ledger WHERE source = ? AND sha256 = ? "
+                "AND status IN ('loaded', 'partial')",
+                [source, sha256],
+            )
+        )
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _next_ingest_id(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_ledger"))
+
+    def record_load(
+        self,
+        load: FileLoad,
+        events: pa.Table,
+        rejects: Sequence[Reject],
+        status: str,
+        reason: str | None = None,
+    ) -> LoadOutcome:
+        """Write one file's events, quarantine rows and ledger row in one transaction."""
+        with self.transaction():
+            ingest_id = self._next_ingest_id()
+            new = self._upsert_events(events) if events.num_rows else 0
+            self._quarantine(ingest_id, load, rejects)
+            outcome = LoadOutcome(
+                ingest_id, status, events.num_rows, len(rejects), new, reason
+            )
+            self._write_ledger(load, outcome, rows_seen=events.num_rows + len(rejects))
+        return outcome
+
+    def _upsert_events(self, events: pa.Table) -> int:
+        """Insert events, replacing any stored event with the same id; return how many are new."""
+        stamped = events.set_column(
+            events.schema.get_field_index("ingested_at"),
+            "ingested_at",
+            pa.array([_now()] * events.num_rows, EVENT_SCHEMA.field("ingested_at").type),
+        )
+        self.con.register("_staged", stamped)
+        try:
+            self.con.execute(
+                "CREATE TEMP TABLE _incoming AS SELECT * FROM _staged "
+                "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY line DESC) = 1"
+            )
+            new = self.scalar(
+                "SELECT count(*) FROM _incoming i "
+                "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = i.event_id)"
+            )
+            self.con.execute(
+                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM _incoming)"
+            )
+            self.con.execute("INSERT INTO events BY NAME SELECT * FROM _incoming")
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _incoming")
+            self.con.unregister("_staged")
+        return int(new)
+
+    def _quarantine(self, ingest_id: int, load: FileLoad, rejects: Sequence[Reject]) -> None:
+        if not rejects:
+            return
+        now = _now()
+        rows = [
+            (ingest_id, load.source, load.file, load.sha256, r.line, r.reason, r.raw[:2000], now)
+            for r in rejects
+        ]
+        self.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def _write_ledger(self, load: FileLoad, outcome: LoadOutcome, rows_seen: int) -> None:
+        self.con.execute(
+            "INSERT INTO ingest_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                outcome.ingest_id, load.source, load.file, load.path, load.sha256, rows_seen,
+                outcome.accepted, outcome.rejected, outcome.new, outcome.status, outcome.reason,
+                load.started_at, _now(),
+            ],
+        )  # fmt: skip
+
+    # -- summary -----------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts a user checks first: events by source, date range, ledger and quarantine."""
+        by_source = self.con.execute(
+            "SELECT source, count(*), min(date), max(date) FROM events GROUP BY source ORDER BY 1"
+        ).fetchall()
+        statuses = self.con.execute(
+            "SELECT status, count(*) FROM ingest_ledger GROUP BY status ORDER BY 1"
+        ).fetchall()
+        quarantined = self.scalar("SELECT count(*) FROM quarantine")
+        return {
+            "store": str(self.path),
+            "events": sum(row[1] for row in by_source),
+            "sources": {
+                source: {"events": n, "first": str(first), "last": str(last)}
+                for source, n, first, last in by_source
+            },
+            "files": dict(statuses),
+            "quarantined": int(quarantined),
+        }
+
+    def quarantined(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The most recent quarantine records, newest first."""
+        cursor = self.con.execute(
+            "SELECT source, file, line, reason, raw, quarantined_at FROM quarantine "
+            "ORDER BY quarantined_at DESC, ingest_id DESC, line LIMIT ?",
+            [limit],
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        """Close the connection (the file stays)."""
+        self._ibis.disconnect()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

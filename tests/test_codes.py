@@ -1,0 +1,126 @@
+"""The CAMEO and country-code lookups, checked against the real files they are read from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow.compute as pc
+import pytest
+
+from axiswatch import codes
+from axiswatch.schema import PLOVER_TYPES
+from axiswatch.sources.gdelt import read_events_raw
+from axiswatch.sources.gdelt_columns import SECTOR_BY_TYPE
+
+EXPORTS = ("20240515224500", "20240819130000", "20241029231500")
+
+
+def _mapping_lines(shared_data: Path) -> list[str]:
+    text = (shared_data / "cameo_plover" / "CAMEO2PLOVER-2021.txt").read_text()
+    return [line for line in text.splitlines() if re.match(r"^\d{2,4}:", line)]
+
+
+def test_plover_table_loads_every_entry(shared_data: Path) -> None:
+    lines = _mapping_lines(shared_data)
+    entries = codes.cameo_plover_entries()
+    assert len(entries) == len(lines) == 276
+    assert [entry.cameo for entry in entries] == [line.split(":")[0] for line in lines]
+    assert {entry.type for entry in entries} <= PLOVER_TYPES
+    assert len(codes.cameo_plover()) == len({entry.cameo for entry in entries}) == 274
+
+
+def test_plover_fields_are_read() -> None:
+    assert codes.plover_for("0311") == codes.PloverMapping("0311", "AGREE", None, "economic")
+    assert codes.plover_for("041") == codes.PloverMapping("041", "CONSULT", "phone", None)
+    assert codes.plover_for("1124").context == "military;legal"
+    assert codes.plover_for("0861").mode == "access"
+    assert codes.plover_for("175").type == "ASSAULT"  # listed twice, the same both times
+
+
+def test_plover_falls_back_to_base_then_root() -> None:
+    assert codes.plover_for("0875") == codes.plover_for("087")  # base code
+    assert codes.plover_for("176") == codes.PloverMapping("17", "COERCE", None, None)  # root
+    assert codes.plover_for("1057").cameo == "105"
+
+
+def test_unmapped_and_ambiguous_codes_fail_loudly() -> None:
+    with pytest.raises(codes.UnmappedCode, match="unmapped CAMEO code 010"):
+        codes.plover_for("010")
+    with pytest.raises(codes.UnmappedCode, match="unmapped CAMEO code 0214"):
+        codes.plover_for("0214")
+    # the file maps root 08 to CONCEDE and again to RETREAT
+    with pytest.raises(codes.UnmappedCode, match="ambiguous CAMEO code 08"):
+        codes.plover_for("08")
+
+
+@pytest.mark.parametrize("stamp", EXPORTS)
+def test_goldstein_table_agrees_with_real_rows(shared_data: Path, stamp: str) -> None:
+    path = shared_data / "gdelt" / "2024" / f"{stamp}.export.CSV"
+    table, rejects = read_events_raw(path.read_bytes(), path.name)
+    assert not rejects and table.num_rows > 1000
+    scale = codes.goldstein_scale()
+    pairs = zip(table["EventCode"].to_pylist(), table["GoldsteinScale"].to_pylist(), strict=True)
+    assert [(code, score) for code, score in pairs if scale[code] != score] == []
+
+
+def test_goldstein_and_event_names_cover_the_same_codes() -> None:
+    assert len(codes.goldstein_scale()) == 311
+    assert set(codes.goldstein_scale()) == set(codes.cameo_event_names())
+
+
+def test_event_names_split_the_run_on_line() -> None:
+    names = codes.cameo_event_names()
+    assert names["1056"] == "Demand de-escalation of military engagement"
+    assert names["106"] == "Demand withdrawal"
+    assert codes.event_name("0875") == names["087"]
+    assert codes.event_name("99") is None
+
+
+@pytest.mark.parametrize(
+    ("fips", "iso3"),
+    [("KN", "PRK"), ("RS", "RUS"), ("KS", "KOR"), ("CH", "CHN"), ("JA", "JPN"), ("UP", "UKR"),
+     ("US", "USA"), ("UK", "GBR"), ("GZ", "PSE"), ("RB", "SRB"), ("RI", "SRB"), ("OS", None)],
+)  # fmt: skip
+def test_fips_to_iso3(fips: str, iso3: str | None) -> None:
+    assert codes.iso3_from_fips(fips) == iso3
+
+
+def test_unknown_fips_fails_loudly() -> None:
+    with pytest.raises(codes.UnmappedCode, match="unmapped FIPS country code 'ZZ'"):
+        codes.iso3_from_fips("ZZ")
+
+
+@pytest.mark.parametrize("stamp", EXPORTS)
+def test_every_real_fips_code_is_mapped(shared_data: Path, stamp: str) -> None:
+    path = shared_data / "gdelt" / "2024" / f"{stamp}.export.CSV"
+    table, _ = read_events_raw(path.read_bytes(), path.name)
+    for column in ("Actor1Geo_CountryCode", "Actor2Geo_CountryCode", "ActionGeo_CountryCode"):
+        for fips in pc.unique(table[column].drop_null()).to_pylist():
+            codes.iso3_from_fips(fips)
+
+
+def test_cameo_country_codes_are_all_classified() -> None:
+    table = codes.cameo_country_iso3()
+    assert set(table) == set(codes.cameo_countries())
+    states = {code: iso3 for code, iso3 in table.items() if iso3}
+    assert set(states.values()) <= codes.iso3_codes()
+    assert {code for code, iso3 in table.items() if iso3 is None} == codes.CAMEO_NON_STATES
+
+
+@pytest.mark.parametrize(
+    ("cameo", "iso3"),
+    [("PRK", "PRK"), ("RUS", "RUS"), ("ROM", "ROU"), ("TMP", "TLS"), ("EUR", None),
+     ("WSB", None), ("SSD", "SSD")],
+)  # fmt: skip
+def test_state_from_cameo(cameo: str, iso3: str | None) -> None:
+    assert codes.state_from_cameo(cameo) == iso3
+
+
+def test_unknown_cameo_country_fails_loudly() -> None:
+    with pytest.raises(codes.UnmappedCode, match="unknown CAMEO country code 'XYZ'"):
+        codes.state_from_cameo("XYZ")
+
+
+def test_sector_table_covers_every_cameo_type() -> None:
+    assert set(SECTOR_BY_TYPE) == set(codes.cameo_types())
