@@ -44,11 +44,16 @@ def test_plover_falls_back_to_base_then_root() -> None:
     assert codes.plover_for("1057").cameo == "105"
 
 
+def test_appeals_are_requests_by_the_documented_supplement() -> None:
+    assert codes.plover_for("0214") == codes.PloverMapping("02", "REQUEST", None, None)
+    assert "02" not in codes.cameo_plover()  # the 2021 table itself leaves appeals out
+
+
 def test_unmapped_and_ambiguous_codes_fail_loudly() -> None:
-    with pytest.raises(codes.UnmappedCode, match="unmapped CAMEO code 010"):
+    with pytest.raises(codes.OutsideOntology, match="PLOVER codes no statements"):
         codes.plover_for("010")
-    with pytest.raises(codes.UnmappedCode, match="unmapped CAMEO code 0214"):
-        codes.plover_for("0214")
+    with pytest.raises(codes.UnmappedCode, match="unmapped CAMEO code 999"):
+        codes.plover_for("999")
     # the file maps root 08 to CONCEDE and again to RETREAT
     with pytest.raises(codes.UnmappedCode, match="ambiguous CAMEO code 08"):
         codes.plover_for("08")

@@ -88,7 +88,9 @@ def _version(value: bool) -> None:
 def main_options(
     store: Annotated[
         Path | None,
-        typer.Option("--store", help="Store file (default $AXISWATCH_STORE or ./axiswatch.duckdb)."),
+        typer.Option(
+            "--store", help="Store file (default $AXISWATCH_STORE or ./axiswatch.duckdb)."
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
@@ -172,8 +174,12 @@ def events(
     since: Annotated[str | None, typer.Option(help="First date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Last date (YYYY-MM-DD).")] = None,
     source: Annotated[str | None, typer.Option(help="Only this source kind.")] = None,
-    fmt: Annotated[EventFormat, typer.Option("--format", help="Output format.")] = EventFormat.table,
-    limit: Annotated[int | None, typer.Option(help="At most this many events (newest first).")] = None,
+    fmt: Annotated[
+        EventFormat, typer.Option("--format", help="Output format.")
+    ] = EventFormat.table,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many events (newest first).")
+    ] = None,
 ) -> None:
     """List events from the store."""
     with _store(read_only=True) as store:
@@ -239,7 +245,9 @@ def quarantine(
 @app.command()
 def index(
     lens: Annotated[str, typer.Option(help="Lens name or path.")] = "kim-putin-axis",
-    fmt: Annotated[EventFormat, typer.Option("--format", help="Output format.")] = EventFormat.table,
+    fmt: Annotated[
+        EventFormat, typer.Option("--format", help="Output format.")
+    ] = EventFormat.table,
     since: Annotated[str | None, typer.Option(help="First month to show (YYYY-MM-DD).")] = None,
 ) -> None:
     """The monthly partnership index with its transactional and strategic components."""
@@ -326,7 +334,9 @@ def lens_check(path: Annotated[str, typer.Argument(help="Lens name or YAML path.
 
 
 @lens_app.command("show")
-def lens_show(path: Annotated[str, typer.Argument(help="Lens name or YAML path.")] = "kim-putin-axis") -> None:
+def lens_show(
+    path: Annotated[str, typer.Argument(help="Lens name or YAML path.")] = "kim-putin-axis",
+) -> None:
     """Show a lens's families and indicators."""
     lens = load_lens(path)
     table = Table("family", "kind", "indicator", "weight", "component", "paper section")

@@ -57,6 +57,10 @@ class UnmappedCode(LookupError):
         return str(self.args[0]) if self.args else ""
 
 
+class OutsideOntology(UnmappedCode):
+    """A CAMEO code that PLOVER leaves out on purpose: its rows are skipped, not quarantined."""
+
+
 @dataclass(frozen=True)
 class PloverMapping:
     """The PLOVER event type, mode and context of one CAMEO code (``cameo`` is the key used)."""
@@ -65,6 +69,18 @@ class PloverMapping:
     type: str
     mode: str | None
     context: str | None
+
+
+#: CAMEO roots that CAMEO2PLOVER-2021 does not list, and the PLOVER type axiswatch gives them
+CAMEO_PLOVER_SUPPLEMENT: dict[str, PloverMapping] = {
+    # CAMEO 02 "make an appeal or request" is PLOVER's REQUEST (PLOVER renamed DEMAND to
+    # REQUEST and lists only CAMEO 10 under it; an appeal is the verbal form of the same act)
+    "02": PloverMapping("02", "REQUEST", None, None),
+}
+#: CAMEO roots that are no event in PLOVER (it codes no mere statements): skipped and counted
+CAMEO_OUTSIDE_PLOVER: dict[str, str] = {
+    "01": "CAMEO 01 (make public statement): PLOVER codes no statements",
+}
 
 
 def _read_lines(parts: tuple[str, ...]) -> list[str]:
@@ -126,6 +142,10 @@ def plover_for(code: str) -> PloverMapping:
         if mapping is None:
             raise UnmappedCode(f"ambiguous CAMEO code {key}: mapped to two PLOVER types")
         return mapping
+    if code[:2] in CAMEO_PLOVER_SUPPLEMENT:
+        return CAMEO_PLOVER_SUPPLEMENT[code[:2]]
+    if code[:2] in CAMEO_OUTSIDE_PLOVER:
+        raise OutsideOntology(CAMEO_OUTSIDE_PLOVER[code[:2]])
     raise UnmappedCode(f"unmapped CAMEO code {code}")
 
 

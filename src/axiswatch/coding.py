@@ -49,7 +49,9 @@ _CONDITIONS: dict[str, Callable[[ir.Table, Rule, tuple[str, str]], ir.BooleanVal
 
 def rule_predicate(events: ir.Table, rule: Rule, dyad: tuple[str, str]) -> ir.BooleanValue:
     """The rule as a boolean Ibis expression over ``events``; nulls never match."""
-    given = [name for name in type(rule).model_fields if getattr(rule, name) not in (None, [], False)]
+    given = [
+        name for name in type(rule).model_fields if getattr(rule, name) not in (None, [], False)
+    ]
     conditions = [_CONDITIONS[name](events, rule, dyad).fill_null(False) for name in given]
     return _all(conditions)
 
@@ -81,5 +83,7 @@ def signpost_hits(events: ir.Table, lens: Lens) -> ir.Table:
         for signpost in scenario.signposts
     ]
     if not parts:
-        return events.select("event_id", scenario=ibis.literal(""), signpost=ibis.literal("")).limit(0)
+        return events.select(
+            "event_id", scenario=ibis.literal(""), signpost=ibis.literal("")
+        ).limit(0)
     return ibis.union(*parts, distinct=False)

@@ -1,12 +1,12 @@
 """The one exception tree of axiswatch.
 
-    AxiswatchError                 every error axiswatch raises on purpose
-    ├── UserError                  the user can fix it; the CLI prints one line and exits 2
-    │   ├── LensError              a lens file is missing, malformed or invalid
-    │   ├── SourceError            an input file cannot be read as its kind at all
-    │   ├── StoreError             the store cannot be opened or is not an axiswatch store
-    │   └── NotEnoughEvidence      an analysis was asked of a window with no events
-    └── MissingExtra               an optional dependency is not installed
+AxiswatchError                 every error axiswatch raises on purpose
+├── UserError                  the user can fix it; the CLI prints one line and exits 2
+│   ├── LensError              a lens file is missing, malformed or invalid
+│   ├── SourceError            an input file cannot be read as its kind at all
+│   ├── StoreError             the store cannot be opened or is not an axiswatch store
+│   └── NotEnoughEvidence      an analysis was asked of a window with no events
+└── MissingExtra               an optional dependency is not installed
 """
 
 from __future__ import annotations

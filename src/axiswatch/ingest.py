@@ -2,7 +2,8 @@
 
 The rule for a file with bad rows: its good rows load and each bad row goes to the
 quarantine with its line and reason (status ``partial``), unless more than
-``max_bad_share`` of its rows are bad (default one half). Then the file is taken to
+``max_bad_share`` of its rows are bad (default one half). Rows skipped by a documented rule (a
+CAMEO statement, say) are counted apart and are not bad rows. Then the file is taken to
 be the wrong kind or badly broken, and none of it loads (status ``rejected``); its
 bad rows are still quarantined so the user sees why. A file that cannot be read at
 all (status ``failed``) leaves one quarantine record with the reason. A file whose
@@ -41,6 +42,7 @@ class FileResult:
     accepted: int = 0
     rejected: int = 0
     new: int = 0
+    skipped: int = 0
     reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,7 +80,7 @@ class IngestSummary:
 
 def judge(result: ParseResult, max_bad_share: float) -> tuple[str, str | None]:
     """The status of a parsed file under the bad-row rule, and the reason if rejected."""
-    seen, bad = result.rows_seen, len(result.rejects)
+    seen, bad = result.rows_judged, len(result.rejects)
     if bad == 0:
         return "loaded", None
     if bad / seen > max_bad_share:
@@ -91,7 +93,7 @@ def judge(result: ParseResult, max_bad_share: float) -> tuple[str, str | None]:
 def _outcome_result(load: FileLoad, outcome: LoadOutcome) -> FileResult:
     return FileResult(
         load.source, load.file, outcome.status, outcome.accepted, outcome.rejected,
-        outcome.new, outcome.reason,
+        outcome.new, outcome.skipped, outcome.reason,
     )  # fmt: skip
 
 
@@ -115,7 +117,9 @@ def ingest_file(
     status, reason = judge(result, max_bad_share)
     events = result.events if status != "rejected" else result.events.slice(0, 0)
     rejects = result.rejects + ([Reject(0, reason)] if reason else [])
-    outcome = store.record_load(load, events, rejects, status, reason)
+    outcome = store.record_load(
+        load, events, rejects, status, reason, skipped=result.skipped.total()
+    )
     return _outcome_result(load, outcome)
 
 

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS ingest_ledger (
     rows_accepted BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
     rows_new BIGINT NOT NULL,
+    rows_skipped BIGINT NOT NULL,
     status VARCHAR NOT NULL,
     reason VARCHAR,
     started_at TIMESTAMPTZ NOT NULL,
@@ -84,6 +85,7 @@ class LoadOutcome:
     accepted: int
     rejected: int
     new: int
+    skipped: int = 0
     reason: str | None = None
 
 
@@ -115,9 +117,9 @@ class Store:
             raise StoreError(f"{self.path}: cannot open as a DuckDB store ({first_line})") from None
 
     def _create_tables(self) -> None:
-        existing = set(self.con.execute("SELECT table_name FROM duckdb_tables()").fetchnumpy()[
-            "table_name"
-        ])
+        existing = set(
+            self.con.execute("SELECT table_name FROM duckdb_tables()").fetchnumpy()["table_name"]
+        )
         if existing and "axiswatch_meta" not in existing:
             raise StoreError(f"{self.path}: a DuckDB file, but not an axiswatch store")
         with self.transaction():
@@ -199,6 +201,7 @@ class Store:
         rejects: Sequence[Reject],
         status: str,
         reason: str | None = None,
+        skipped: int = 0,
     ) -> LoadOutcome:
         """Write one file's events, quarantine rows and ledger row in one transaction."""
         with self.transaction():
@@ -206,9 +209,9 @@ class Store:
             new = self._upsert_events(events) if events.num_rows else 0
             self._quarantine(ingest_id, load, rejects)
             outcome = LoadOutcome(
-                ingest_id, status, events.num_rows, len(rejects), new, reason
+                ingest_id, status, events.num_rows, len(rejects), new, skipped, reason
             )
-            self._write_ledger(load, outcome, rows_seen=events.num_rows + len(rejects))
+            self._write_ledger(load, outcome)
         return outcome
 
     def _upsert_events(self, events: pa.Table) -> int:
@@ -247,13 +250,14 @@ class Store:
         ]
         self.con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def _write_ledger(self, load: FileLoad, outcome: LoadOutcome, rows_seen: int) -> None:
+    def _write_ledger(self, load: FileLoad, outcome: LoadOutcome) -> None:
+        rows_seen = outcome.accepted + outcome.rejected + outcome.skipped
         self.con.execute(
-            "INSERT INTO ingest_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ingest_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 outcome.ingest_id, load.source, load.file, load.path, load.sha256, rows_seen,
-                outcome.accepted, outcome.rejected, outcome.new, outcome.status, outcome.reason,
-                load.started_at, _now(),
+                outcome.accepted, outcome.rejected, outcome.new, outcome.skipped, outcome.status,
+                outcome.reason, load.started_at, _now(),
             ],
         )  # fmt: skip
 

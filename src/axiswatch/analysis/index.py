@@ -58,9 +58,9 @@ def indicator_series(scored: pd.DataFrame) -> pd.DataFrame:
     )
     months = _month_range(scored["month"])
     frames = [
-        part.droplevel(["family", "indicator"]).reindex(months, fill_value=0).assign(
-            family=family, indicator=indicator
-        )
+        part.droplevel(["family", "indicator"])
+        .reindex(months, fill_value=0)
+        .assign(family=family, indicator=indicator)
         for (family, indicator), part in grouped.groupby(level=["family", "indicator"])
     ]
     out = pd.concat(frames).rename_axis("month").reset_index()

@@ -42,8 +42,10 @@ def partnership_chart(assessment: Assessment) -> dict[str, Any] | None:
     pivot = pd.DataFrame({"date": [assessment.lens.pivot.date.isoformat()],
                           "label": [assessment.lens.pivot.label]})  # fmt: skip
     rule = alt.Chart(pivot).mark_rule(strokeDash=[4, 3], color="#333").encode(x="date:T")
-    text = alt.Chart(pivot).mark_text(align="left", dx=4, dy=-140, fontSize=10).encode(
-        x="date:T", text="label:N"
+    text = (
+        alt.Chart(pivot)
+        .mark_text(align="left", dx=4, dy=-140, fontSize=10)
+        .encode(x="date:T", text="label:N")
     )
     return _spec((bars + rule + text).properties(width=WIDTH, height=260))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from ..errors import UserError
-from .base import ParseResult, Reject, Source
+from .base import ParseResult, Reject, Skip, Source
 
 #: kind -> "module:Class"; modules are imported only when their kind is used
 SOURCE_CLASSES: dict[str, str] = {
@@ -30,4 +30,4 @@ def get_source(kind: str) -> Source:
     return source
 
 
-__all__ = ["SOURCE_CLASSES", "ParseResult", "Reject", "Source", "get_source"]
+__all__ = ["SOURCE_CLASSES", "ParseResult", "Reject", "Skip", "Source", "get_source"]

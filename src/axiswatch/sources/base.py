@@ -3,13 +3,15 @@
 A source's ``rows()`` turns the bytes of one file into numbered items, each either
 a canonical event dict (see ``axiswatch.schema``) or a ``Reject`` saying why a row
 could not become one. ``Source.parse`` validates the events and gathers both into a
-``ParseResult``. A file that cannot be read as its kind at all raises
+``ParseResult``. A ``Skip`` is a sound row that a documented rule keeps out
+(it is counted, not quarantined). A file that cannot be read as its kind at all raises
 ``SourceError`` with a one-line reason.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -31,19 +33,33 @@ class Reject:
     raw: str = ""
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A row that is sound but, by a documented rule, no event (e.g. a CAMEO statement)."""
+
+    line: int
+    reason: str
+
+
 @dataclass
 class ParseResult:
-    """The events parsed from one file and the rows rejected on the way."""
+    """The events parsed from one file, the rows rejected and the rows skipped by rule."""
 
     events: pa.Table
     rejects: list[Reject] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rows_judged(self) -> int:
+        """Rows that were meant to become events: accepted or rejected."""
+        return self.events.num_rows + len(self.rejects)
 
     @property
     def rows_seen(self) -> int:
-        return self.events.num_rows + len(self.rejects)
+        return self.rows_judged + self.skipped.total()
 
 
-Row = tuple[int, "dict[str, Any] | Reject"]
+Row = tuple[int, "dict[str, Any] | Reject | Skip"]
 
 
 def bundled_path(*parts: str) -> Path:
@@ -78,9 +94,13 @@ class Source(ABC):
         """Validate every row of one file into events and rejects."""
         events: list[dict[str, Any]] = []
         rejects: list[Reject] = []
+        skipped: Counter[str] = Counter()
         for line, item in self.rows(data, name):
             if isinstance(item, Reject):
                 rejects.append(item)
+                continue
+            if isinstance(item, Skip):
+                skipped[item.reason] += 1
                 continue
             problem = validate_event(item)
             if problem:
@@ -88,7 +108,7 @@ class Source(ABC):
                 continue
             item["file"], item["line"] = name, line
             events.append(item)
-        return ParseResult(events_table(events), rejects)
+        return ParseResult(events_table(events), rejects, skipped)
 
     def bundled_paths(self) -> list[Path]:
         """The bundled files of this source, for the demo."""

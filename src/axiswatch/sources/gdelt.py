@@ -1,5 +1,8 @@
 """GDELT 2.0 event files (``YYYYMMDDHHMMSS.export.CSV``, zipped or not) as canonical events.
 
+A zip is recognised by its signature; it must hold exactly one member, named like the
+zip without ``.zip`` (``X.export.CSV.zip`` → ``X.export.CSV``).
+
 Reading is two steps. ``read_events_raw`` turns a file into an Arrow table holding its 61
 columns under their official names, typed, and quarantines the rows it cannot read;
 ``GdeltSource.rows`` maps that table onto the canonical event with lookups done once per
@@ -31,10 +34,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..codes import UnmappedCode, event_name, iso3_from_fips, plover_for, state_from_cameo
+from ..codes import (
+    OutsideOntology,
+    UnmappedCode,
+    event_name,
+    iso3_from_fips,
+    plover_for,
+    state_from_cameo,
+)
 from ..errors import SourceError
 from ..schema import new_event
-from .base import Reject, Row, Source
+from .base import Reject, Row, Skip, Source
 from .gdelt_columns import EVENT_COLUMNS, MENTION_COLUMNS, SECTOR_BY_TYPE, Columns
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -94,8 +104,11 @@ def _utf8_reject(number: int, line: bytes) -> Reject | None:
 
 def _screen_utf8(data: bytes) -> tuple[bytes, list[Reject]]:
     """The data with every line that is not UTF-8 blanked, and a Reject for each of them."""
-    if _utf8_reject(0, data) is None:
+    try:
+        data.decode("utf-8")
         return data, []
+    except UnicodeDecodeError:
+        pass
     lines, rejects = data.splitlines(keepends=True), []
     for number, line in enumerate(lines, start=1):
         if reject := _utf8_reject(number, line):
@@ -113,10 +126,13 @@ class _Raw:
     rejects: list[Reject]
 
 
-def _csv_options(columns: Columns, on_bad: Callable[[Any], str]) -> dict[str, Any]:
+def _csv_options(size: int, columns: Columns, on_bad: Callable[[Any], str]) -> dict[str, Any]:
     names = [column for column, _ in columns]
+    block_size = min(max(size + 1, 1 << 20), 2**31 - 1)  # one block: no row can straddle two
     return {
-        "read_options": pacsv.ReadOptions(column_names=names, use_threads=False),
+        "read_options": pacsv.ReadOptions(
+            column_names=names, use_threads=False, block_size=block_size
+        ),
         "parse_options": pacsv.ParseOptions(
             delimiter="\t", quote_char=False, ignore_empty_lines=False, invalid_row_handler=on_bad
         ),
@@ -143,7 +159,7 @@ def _read_text(data: bytes, name: str, columns: Columns) -> _Raw:
     if not data:
         return _Raw(_empty_text(columns), np.empty(0, np.int64), [])
     try:
-        table = pacsv.read_csv(pa.py_buffer(data), **_csv_options(columns, on_bad))
+        table = pacsv.read_csv(pa.py_buffer(data), **_csv_options(len(data), columns, on_bad))
     except pa.ArrowException as exc:
         raise SourceError(
             f"{name}: cannot read as tab-separated GDELT ({_one_line(exc)})"
@@ -249,9 +265,10 @@ def read_mentions_raw(data: bytes, name: str) -> pa.Table:
 
 @dataclass(frozen=True)
 class _Problem:
-    """Why one row cannot become an event."""
+    """Why one row cannot become an event (``skip``: by rule, not because it is bad)."""
 
     reason: str
+    skip: bool = False
 
 
 def _lookup(
@@ -267,6 +284,8 @@ def _lookup(
 def _attempt(fn: Callable[[Any], Any], value: Any) -> Any:
     try:
         return fn(value)
+    except OutsideOntology as exc:
+        return _Problem(str(exc), skip=True)
     except (UnmappedCode, ValueError) as exc:
         return _Problem(str(exc))
 
@@ -414,7 +433,7 @@ def _problems(checked: dict[str, list[Any]]) -> dict[int, _Problem]:
     return problems
 
 
-def map_events(text: _Raw, table: pa.Table) -> Iterator[Row]:
+def _map_events(text: _Raw, table: pa.Table) -> Iterator[Row]:
     """Numbered canonical events, or Rejects saying which lookup failed, for typed rows."""
     checked = _checked_columns(table)
     problems = _problems(checked)
@@ -424,15 +443,21 @@ def map_events(text: _Raw, table: pa.Table) -> Iterator[Row]:
     fields = tuple(columns)
     for index, values in enumerate(zip(*columns.values(), strict=True)):
         line = int(text.lines[index])
-        if index in problems:
-            yield line, Reject(line, problems[index].reason, raws[index])
+        problem = problems.get(index)
+        if problem is not None:
+            yield line, (Skip(line, problem.reason) if problem.skip
+                         else Reject(line, problem.reason, raws[index]))  # fmt: skip
             continue
         event = dict(zip(fields, values, strict=True), tags=[], **_CONSTANT)
         yield line, new_event("gdelt", event.pop("source_id"), **event)
 
 
 class GdeltSource(Source):
-    """GDELT 2.0 15-minute event files; media-coded, so graded C3 (fairly reliable, possibly)."""
+    """GDELT 2.0 15-minute event files.
+
+    Machine-coded from news media and unverified, so every event is graded C3 on the
+    Admiralty scale: fairly reliable source, possibly true.
+    """
 
     kind = "gdelt"
     bundled = (
@@ -445,5 +470,5 @@ class GdeltSource(Source):
         """Events and rejects of one event file, in line order."""
         text, table = _read(data, name, EVENT_COLUMNS, ".export.CSV")
         numbered = [(reject.line, reject) for reject in text.rejects]
-        numbered.extend(map_events(text, table))
+        numbered.extend(_map_events(text, table))
         return iter(sorted(numbered, key=lambda item: item[0]))

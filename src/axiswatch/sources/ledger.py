@@ -62,7 +62,9 @@ def _load_yaml(text: str, name: str) -> list[Any]:
     if document is None:
         return []
     if not isinstance(document, list):
-        raise SourceError(f"{name}: a ledger is a YAML list of events, not {type(document).__name__}")
+        raise SourceError(
+            f"{name}: a ledger is a YAML list of events, not {type(document).__name__}"
+        )
     return document
 
 
@@ -148,7 +150,12 @@ class LedgerSource(Source):
                 continue
             event = entry_to_event(entry)
             if isinstance(event, str):
-                yield line, Reject(line, f"event {entry.get('id', '?')!r}: {event}", str(entry.get("id", "")))
+                yield (
+                    line,
+                    Reject(
+                        line, f"event {entry.get('id', '?')!r}: {event}", str(entry.get("id", ""))
+                    ),
+                )
             elif event["source_id"] in seen:
                 yield line, Reject(line, f"duplicate id {event['source_id']!r}", event["source_id"])
             else:

@@ -16,6 +16,7 @@ import io
 import json
 import math
 import re
+import reprlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -166,6 +167,7 @@ def _number(value: Any) -> float | None:
 
 
 def _year(text: str) -> int:
+    """A four-digit year; two digits pivot at ``TWO_DIGIT_YEAR_PIVOT``."""
     year = int(text)
     if len(text) == 2:
         year += 1900 if year >= TWO_DIGIT_YEAR_PIVOT else 2000
@@ -338,7 +340,12 @@ def lookups_beside(test_file: Path) -> Lookups | None:
     paths = {key: companion_path(test_file, part) for key, part in COMPANIONS.items()}
     if not all(path and path.is_file() for path in paths.values()):
         return None
-    tables = {key: _load_json(path.read_bytes(), str(path)) for key, path in paths.items() if path}
+    try:
+        tables = {key: _load_json(p.read_bytes(), str(p)) for key, p in paths.items() if p}
+    except OSError as exc:
+        raise SourceError(
+            f"{test_file}: cannot read its companion tables ({exc.strerror})"
+        ) from None
     return _lookups_from(tables, str(test_file))
 
 
@@ -359,12 +366,17 @@ def _entry(table: Mapping[str, Any], key: str | None) -> Mapping[str, Any]:
     return entry if isinstance(entry, dict) else {}
 
 
+def _key(value: Any) -> str | None:
+    """A record's key into a companion table, as given."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
 def _json_facility(key: str | None, lookups: Lookups) -> dict[str, Any]:
     entry = _entry(lookups.facilities, key)
-    if key in UNLOCATED_FACILITIES:
+    if key is None or key in UNLOCATED_FACILITIES:
         return {"facility": None, "lat": None, "lon": None}
     return {
-        "facility": _known(entry.get("name")) or key,
+        "facility": _known(entry.get("name")) or _known(key),
         "lat": _number(entry.get("lat")),
         "lon": _number(entry.get("lon")),
     }
@@ -374,15 +386,15 @@ def _json_launch(record: Any, lookups: Lookups) -> Launch | str:
     """A launch from one nagix record, or why it cannot be one."""
     if not isinstance(record, dict):
         return "record is not a JSON object"
-    missile_key = _known(record.get("missile"))
+    missile_key, facility_key = _key(record.get("missile")), _key(record.get("facility"))
     missile = _entry(lookups.missiles, missile_key)
     landing = _known(record.get("landing"))
     outcome = _known(record.get("outcome"))
     return Launch(
         date=record.get("date") if isinstance(record.get("date"), str) else "",
-        missile=_known(missile.get("name")) or missile_key,
+        missile=_known(missile.get("name")) or _known(missile_key),
         missile_type=_known(missile.get("type")),
-        **_json_facility(_known(record.get("facility")), lookups),
+        **_json_facility(facility_key, lookups),
         landing=_known(lookups.labels.get(landing, landing)) if landing else None,
         apogee_km=_number(record.get("apogee")),
         distance_km=_number(record.get("distance")),
@@ -392,7 +404,7 @@ def _json_launch(record: Any, lookups: Lookups) -> Launch | str:
         citations=(CITATION_CNS, CITATION_NAGIX),
         extra={
             "missile_key": missile_key,
-            "facility_key": _known(record.get("facility")),
+            "facility_key": facility_key,
             "series": record.get("series") if isinstance(record.get("series"), int) else None,
             "launch_time_utc": _known(str(record.get("time", "")).replace("(UTC)", "")),
             "maneuver": _known(missile.get("maneuver")),
@@ -404,8 +416,10 @@ def json_rows(data: bytes, name: str, lookups: Lookups) -> Iterator[tuple[int, L
     """Numbered launches (or rejects) of a nagix test file; the number is the record's."""
     for number, record in enumerate(_records(_load_json(data, name), name), start=1):
         launch = _json_launch(record, lookups)
-        raw = json.dumps(record, ensure_ascii=False, default=str)[:200]
-        yield number, Reject(number, launch, raw) if isinstance(launch, str) else launch
+        if isinstance(launch, str):
+            yield number, Reject(number, launch, reprlib.repr(record))
+        else:
+            yield number, launch
 
 
 # --- NTI's own layout: CSV or xlsx -------------------------------------------------------
@@ -467,6 +481,7 @@ def _fit(row: list[str], width: int) -> list[str]:
 
 
 def _header(lines: Iterator[tuple[int, list[str] | Reject]], name: str) -> list[str]:
+    """The first non-empty row, checked to hold every column of ``NTI_COLUMNS``."""
     for _, fields in lines:
         if isinstance(fields, list) and any(f.strip() for f in fields):
             header = [f.strip() for f in fields]
@@ -551,13 +566,14 @@ class MissileSource(Source):
     bundled: ClassVar[tuple[str, ...]] = (BUNDLED_TEST_FILE,)
 
     def __init__(self, lookups: Lookups | None = None) -> None:
+        self.given_lookups = lookups
         self.lookups = lookups
 
     def fetch(self, location: str | Path) -> bytes:
         """The file's bytes; companion tables beside a nagix test file are read too."""
         data = super().fetch(location)
         if layout_of(data, str(location)) == "json":
-            self.lookups = lookups_beside(Path(location)) or self.lookups
+            self.lookups = lookups_beside(Path(location)) or self.given_lookups
         return data
 
     def rows(self, data: bytes, name: str) -> Iterator[Row]:

@@ -63,6 +63,7 @@ ABBREVIATIONS = ("Co.", "Ltd.", "No.", "Inc.", "Corp.", "St.", "Mr.", "U.S.", "J
                  "Mar.", "Apr.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.")  # fmt: skip
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(])")
 _LEADING_CLAUSE = re.compile(r",\s+(?:which|a|an|the)\b|;")
+_OPEN_AMPERSAND = re.compile(r"&[^;\s<&]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -79,8 +80,15 @@ def _offending(data: bytes, line: int, column: int) -> str:
         return f"byte 0x{ord(char) - 0xDC00:02X} is not valid UTF-8"
     if char and _CONTROL.match(char):
         return f"control character U+{ord(char):04X} is not allowed in XML"
-    near = text[max(column - 20, 0) : column + 20].encode("ascii", "backslashreplace").decode()
+    if _OPEN_AMPERSAND.search(text[:column]):
+        return f"'&' starts no entity reference (no ';'): near {_near(text, column)!r}"
+    near = _near(text, column)
     return f"near {near!r}" if near.strip() else ""
+
+
+def _near(text: str, column: int) -> str:
+    """Up to 20 characters either side of a column, non-ASCII escaped."""
+    return text[max(column - 20, 0) : column + 20].encode("ascii", "backslashreplace").decode()
 
 
 def _not_well_formed(name: str, data: bytes, exc: expat.ExpatError) -> SourceError:
@@ -95,6 +103,8 @@ def _not_well_formed(name: str, data: bytes, exc: expat.ExpatError) -> SourceErr
 
 def read_xml(data: bytes, name: str) -> tuple[ET.Element, dict[ET.Element, int]]:
     """The document's root, and the line each record element starts on."""
+    if not data.strip():
+        raise SourceError(f"{name}: empty file")
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
     lines: dict[ET.Element, int] = {}

@@ -1,0 +1,39 @@
+"""Small builders shared by tests: ledger files written the way a user writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def ledger_entry(n: int, **changes: Any) -> dict[str, Any]:
+    """A well-formed ledger entry (a made-up test event, numbered n)."""
+    entry: dict[str, Any] = {
+        "id": f"test-event-{n:04d}",
+        "date": f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}",
+        "date_precision": "day",
+        "actor": "PRK",
+        "actor_sector": "GOV",
+        "recipient": "RUS",
+        "recipient_sector": "GOV",
+        "plover_type": "CONSULT",
+        "cameo_code": "042",
+        "intensity": 1.9,
+        "title": f"Test event {n}",
+        "summary": f"A synthetic event number {n} for tests.",
+        "sources": [{"publisher": "Test Wire", "title": f"Report {n}", "date": "2023-01-01"}],
+        "reliability": "B",
+        "credibility": 2,
+        "confidence": 0.8,
+        "tags": ["summit"],
+    }
+    entry.update(changes)
+    return entry
+
+
+def write_ledger(path: Path, entries: list[dict[str, Any]]) -> Path:
+    """Write ledger entries as YAML (dates as text, as a user would type them)."""
+    path.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
