@@ -84,7 +84,7 @@ def test_rules_code_events_into_indicators():
     rows = [
         _event(1, actor="PRK", recipient="RUS", tags=["treaty"]),
         _event(2, actor="USA", recipient="PRK", tags=["troops"], plover_type="ACCUSE"),
-        _event(3, actor="KOR", recipient="UKR", tags=["rec_rok_ukraine"], title="Seoul weighs lethal aid"),
+        _event(3, actor="KOR", recipient="UKR", tags=["rec_rok_ukraine"], title="Lethal aid?"),
         _event(4, actor="PRK", recipient="KOR", tags=["missile_test"]),
         _event(5, actor="RUS", recipient="RUS", tags=["summit"]),
     ]  # fmt: skip

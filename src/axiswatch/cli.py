@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,8 +38,16 @@ app = typer.Typer(
 )
 lens_app = typer.Typer(help="Check and show lens files.", no_args_is_help=True)
 app.add_typer(lens_app, name="lens")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    """A Rich table whose long words fold instead of being cut off."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
 
 
 class State:
@@ -49,13 +57,13 @@ class State:
 STATE = State()
 
 
-class EventFormat(str, Enum):
+class EventFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class BriefFormat(str, Enum):
+class BriefFormat(StrEnum):
     html = "html"
     md = "md"
 
@@ -197,7 +205,7 @@ def events(
 
 
 def _print_events_table(rows: list[dict[str, Any]]) -> None:
-    table = Table("date", "source", "actor → recipient", "type", "title", show_lines=False)
+    table = _table("date", "source", "actor → recipient", "type", "title")
     for row in rows:
         who = " → ".join(x for x in (row["actor"], row["recipient"]) if x)
         table.add_row(str(row["date"]), row["source"], who, row["plover_type"],
@@ -214,7 +222,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     if as_json:
         out.print_json(json.dumps(summary))
         return
-    table = Table("source", "events", "first", "last", title=f"store {summary['store']}")
+    table = _table("source", "events", "first", "last", title=f"store {summary['store']}")
     for name, info in summary["sources"].items():
         table.add_row(name, str(info["events"]), info["first"], info["last"])
     out.print(table)
@@ -233,7 +241,7 @@ def quarantine(
     if as_json:
         out.print_json(json.dumps(rows, default=str))
         return
-    table = Table("source", "file", "line", "reason")
+    table = _table("source", "file", "line", "reason")
     for row in rows:
         table.add_row(row["source"], row["file"], str(row["line"]), row["reason"])
     out.print(table)
@@ -267,7 +275,7 @@ def index(
 
 
 def _print_index(frame: Any) -> None:
-    table = Table("month", "transactional", "strategic", "index", "strategic share", "events")
+    table = _table("month", "transactional", "strategic", "index", "strategic share", "events")
     for row in frame.itertuples(index=False):
         share = "" if row.strategic_share != row.strategic_share else f"{row.strategic_share:.0%}"
         table.add_row(row.month, f"{row.transactional:.1f}", f"{row.strategic:.1f}",
@@ -337,14 +345,14 @@ def lens_check(path: Annotated[str, typer.Argument(help="Lens name or YAML path.
 def lens_show(
     path: Annotated[str, typer.Argument(help="Lens name or YAML path.")] = "kim-putin-axis",
 ) -> None:
-    """Show a lens's families and indicators."""
+    """Show a lens's families and indicators, one indicator a line."""
     lens = load_lens(path)
-    table = Table("family", "kind", "indicator", "weight", "component", "paper section")
     for family in lens.families:
+        out.print(f"[bold]{family.title}[/bold]  ({family.kind}: {family.id})")
         for ind in family.indicators:
-            table.add_row(family.id, family.kind, ind.id, f"{ind.weight:g}", ind.component or "",
-                          ind.section)  # fmt: skip
-    out.print(table)
+            component = f" [{ind.component}]" if ind.component else ""
+            out.print(f"  {ind.id}  weight {ind.weight:g}{component}  — {ind.section}",
+                      highlight=False, markup=False)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

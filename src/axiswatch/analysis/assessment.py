@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..lens.model import Family, Lens, Scenario
+from ..lens.model import Family, Lens, Scenario, Signpost
 from .index import partnership_index
 
 #: a recommendation is "active" with this many events in the last year, "some movement" with one
@@ -192,23 +192,30 @@ def headline(lens: Lens, index: pd.DataFrame, scored: pd.DataFrame, as_of: dt.da
                     evidence)  # fmt: skip
 
 
+def _signpost_state(
+    scenario: str, post: Signpost, dated: pd.DataFrame, as_of: dt.date
+) -> SignpostState:
+    start = as_of - dt.timedelta(days=post.window_days)
+    inside = (dated["signpost"] == post.id) & (dated["date"] > start) & (dated["date"] <= as_of)
+    mine = dated[inside].sort_values("date", ascending=False)
+    ids = list(dict.fromkeys(mine["event_id"]))
+    return SignpostState(
+        scenario, post.id, post.title, len(ids), post.threshold, post.window_days,
+        len(ids) >= post.threshold, ids[:5],
+    )  # fmt: skip
+
+
 def signpost_states(
     scenarios: list[Scenario], hits: pd.DataFrame, events: pd.DataFrame, as_of: dt.date
 ) -> list[SignpostState]:
     """Each signpost's matches within its window before the assessment date."""
     dated = hits.merge(events[["event_id", "date"]], on="event_id", how="inner")
     dated["date"] = pd.to_datetime(dated["date"]).dt.date
-    states = []
-    for scenario in scenarios:
-        for post in scenario.signposts:
-            start = as_of - dt.timedelta(days=post.window_days)
-            mine = dated[(dated["signpost"] == post.id) & (dated["date"] > start)
-                         & (dated["date"] <= as_of)].sort_values("date", ascending=False)  # fmt: skip
-            ids = list(dict.fromkeys(mine["event_id"]))
-            states.append(SignpostState(scenario.id, post.id, post.title, len(ids),
-                                        post.threshold, post.window_days,
-                                        len(ids) >= post.threshold, ids[:5]))  # fmt: skip
-    return states
+    return [
+        _signpost_state(scenario.id, post, dated, as_of)
+        for scenario in scenarios
+        for post in scenario.signposts
+    ]
 
 
 def timeline(events: pd.DataFrame, scored: pd.DataFrame) -> list[str]:
