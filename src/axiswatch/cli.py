@@ -23,7 +23,7 @@ from rich.table import Table
 from . import __version__
 from .errors import AxiswatchError, UserError
 from .evidence import assessment
-from .ingest import SOURCE_KINDS, FileResult, bundled_files, ingest_files
+from .ingest import SOURCE_KINDS, FileResult, IngestSummary, bundled_files, ingest_files
 from .lens import load_lens
 from .query import event_rows, events_to_csv, events_to_json, select_events
 from .report.brief import write_brief
@@ -120,8 +120,9 @@ def _progress() -> Progress:
 
 
 def _result_line(result: FileResult) -> str:
-    text = f"{result.source:<13} {result.file:<48} {result.status:<9}"
+    text = f"{result.source:<13} {result.file:<44} {result.status:<9}"
     text += f" {result.accepted:>6} accepted {result.rejected:>5} quarantined {result.new:>6} new"
+    text += f" {result.skipped:>5} skipped" if result.skipped else ""
     return text + (f"  ({result.reason})" if result.reason and result.status != "failed" else "")
 
 
@@ -136,24 +137,18 @@ def _ingest_with_progress(store: Store, jobs: list[tuple[str, Path]]) -> list[Fi
     return results
 
 
-def _report_results(results: list[FileResult], as_json: bool) -> None:
+def _report_results(results: list[FileResult], as_json: bool, fail: bool = True) -> None:
+    """Print what each file did; failures go to stderr, and end the run with 2 if ``fail``."""
     failed = [r for r in results if r.status == "failed"]
     if as_json:
-        summary = {
-            "files": len(results),
-            "accepted": sum(r.accepted for r in results),
-            "rejected": sum(r.rejected for r in results),
-            "quarantined": [r.as_dict() for r in results if r.rejected or r.reason],
-            "results": [r.as_dict() for r in results],
-        }
-        out.print_json(json.dumps(summary))
+        sys.stdout.write(json.dumps(IngestSummary(results).to_dict()) + "\n")
     else:
         for result in results:
             if result.status != "failed":
                 out.print(_result_line(result), highlight=False, markup=False)
     for result in failed:
         err.print(f"error: {result.reason}", highlight=False, markup=False)
-    if failed:
+    if failed and fail:
         raise typer.Exit(2)
 
 
@@ -220,7 +215,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     with _store(read_only=True) as store:
         summary = store.stats()
     if as_json:
-        out.print_json(json.dumps(summary))
+        sys.stdout.write(json.dumps(summary) + "\n")
         return
     table = _table("source", "events", "first", "last", title=f"store {summary['store']}")
     for name, info in summary["sources"].items():
@@ -239,7 +234,7 @@ def quarantine(
     with _store(read_only=True) as store:
         rows = store.quarantined(limit)
     if as_json:
-        out.print_json(json.dumps(rows, default=str))
+        sys.stdout.write(json.dumps(rows, default=str) + "\n")
         return
     table = _table("source", "file", "line", "reason")
     for row in rows:
@@ -314,8 +309,7 @@ def demo(
     """Build the store from the bundled real data, write the briefing, print the headline."""
     with _store() as store:
         results = _ingest_with_progress(store, bundled_files())
-        for result in results:
-            out.print(_result_line(result), highlight=False, markup=False)
+        _report_results(results, as_json=False, fail=False)
         result, evidence = assessment(store, load_lens())
         summary = store.stats()
     html = write_brief(result, evidence, out_dir / "briefing.html", "html", summary)
@@ -327,6 +321,8 @@ def demo(
     out.print(f"briefing: {html.resolve()}\n          {md.resolve()}", highlight=False)
     if not no_serve:
         out.print("(the dashboard is not part of this release; nothing to serve)", style="dim")
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(2)
 
 
 # -- lenses ---------------------------------------------------------------------------------

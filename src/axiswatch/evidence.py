@@ -36,6 +36,7 @@ class Evidence:
     events: pd.DataFrame
     scored: pd.DataFrame
     signposts: pd.DataFrame
+    coverage: dict[str, dt.date]
 
     def event(self, event_id: str) -> dict[str, object]:
         """One event as a dict of its fields."""
@@ -63,7 +64,9 @@ def gather(
     matched = events.semi_join(ibis.memtable(wanted, schema={"event_id": "string"}), "event_id")
     frame = store.execute(matched.select(*EVENT_COLUMNS))
     frame["date"] = pd.to_datetime(frame["date"])
-    return Evidence(lens, frame, scored_hits(hits, frame), posts)
+    last = store.execute(events.group_by("source").aggregate(last=events.date.max()))
+    coverage = {row.source: pd.Timestamp(row.last).date() for row in last.itertuples()}
+    return Evidence(lens, frame, scored_hits(hits, frame), posts, coverage)
 
 
 def assessment(
@@ -75,6 +78,8 @@ def assessment(
 ) -> tuple[Assessment, Evidence]:
     """The assessment of a store through a lens, with the evidence behind it."""
     evidence = gather(store, lens, until=until)
-    result = assess(lens, evidence.events, evidence.scored, evidence.signposts, as_of=until,
-                    since=since)  # fmt: skip
+    result = assess(
+        lens, evidence.events, evidence.scored, evidence.signposts,
+        as_of=until, since=since, coverage=evidence.coverage,
+    )  # fmt: skip
     return result, evidence

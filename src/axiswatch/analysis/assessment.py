@@ -37,6 +37,7 @@ class Finding:
     trend: str
     status: str
     evidence: list[str]
+    as_of: dt.date
 
     @property
     def unknown(self) -> bool:
@@ -68,6 +69,7 @@ class Headline:
     recent_share: float | None
     verdict: str
     evidence: list[str]
+    as_of: dt.date | None = None
 
 
 @dataclass
@@ -121,9 +123,22 @@ def _status(kind: str, last_year: int, total: int) -> str:
     return "some movement" if last_year else "stalled: nothing in the last year"
 
 
-def family_finding(family: Family, scored: pd.DataFrame, as_of: dt.date) -> Finding:
-    """The evidence for one family as of a date."""
+def coverage_end(scored: pd.DataFrame, coverage: dict[str, dt.date], as_of: dt.date) -> dt.date:
+    """The last date the sources behind these hits cover (never after ``as_of``).
+
+    A family fed only by the curated ledger is judged up to the ledger's last event, so
+    the end of curation does not read as the end of the activity.
+    """
+    ends = [coverage[s] for s in set(scored["source"]) if s in coverage]
+    return min(as_of, max(ends)) if ends else as_of
+
+
+def family_finding(
+    family: Family, scored: pd.DataFrame, as_of: dt.date, coverage: dict[str, dt.date]
+) -> Finding:
+    """The evidence for one family as of a date, within what its sources cover."""
     mine = scored[scored["family"] == family.id]
+    as_of = coverage_end(mine, coverage, as_of)
     mine = mine[mine["date"].dt.date <= as_of]
     year = dt.timedelta(days=RECENT_DAYS)
     last = _window(mine, as_of - year, as_of)
@@ -134,7 +149,7 @@ def family_finding(family: Family, scored: pd.DataFrame, as_of: dt.date) -> Find
     return Finding(
         family.id, family.kind, family.title, family.question, family.section, total,
         n_last, n_prior, mine["date"].max().date() if total else None, _trend(n_last, n_prior),
-        _status(family.kind, n_last, total), evidence,
+        _status(family.kind, n_last, total), evidence, as_of,
     )  # fmt: skip
 
 
@@ -172,9 +187,10 @@ def headline(lens: Lens, index: pd.DataFrame, scored: pd.DataFrame, as_of: dt.da
     pivot_label = f"{lens.pivot.label} ({lens.pivot.date:%B %Y})"
     dyad = " and ".join(lens.dyad)
     sentences = [
-        f"Coded evidence of cooperation between {dyad} averaged {before_mean or 0:.1f} points a "
-        f"month before {pivot_label} and {recent_mean or 0:.1f} a month in the twelve months to "
-        f"{as_of:%B %Y}.",
+        f"Coded evidence of cooperation between {dyad} averaged {before_mean or 0:.1f} index "
+        f"points ({_mean(before, 'events') or 0:.1f} events) a month before {pivot_label}, and "
+        f"{recent_mean or 0:.1f} points ({_mean(recent, 'events') or 0:.1f} events) a month in "
+        f"the twelve months to {as_of:%B %Y}, the latest month its sources cover.",
         f"The strategic and ideological share of that evidence was {_pct(early_share)} in the "
         f"two years after the pivot and {_pct(recent_share)} in the last twelve months.",
         (
@@ -189,7 +205,7 @@ def headline(lens: Lens, index: pd.DataFrame, scored: pd.DataFrame, as_of: dt.da
     partnership = scored[scored["family_kind"] == "partnership"]
     evidence = _ids_by_score(partnership[partnership["date"] > end - pd.DateOffset(months=12)], 5)
     return Headline(sentences, before_mean, recent_mean, early_share, recent_share, verdict,
-                    evidence)  # fmt: skip
+                    evidence, as_of)  # fmt: skip
 
 
 def _signpost_state(
@@ -233,17 +249,27 @@ def assess(
     *,
     as_of: dt.date | None = None,
     since: dt.date | None = None,
+    coverage: dict[str, dt.date] | None = None,
 ) -> Assessment:
-    """The full assessment of a lens's events as of a date (default: the latest event)."""
+    """The full assessment of a lens's events as of a date (default: the latest event).
+
+    ``coverage`` gives each source's last date in the store (default: in ``events``);
+    each finding is judged within what its own sources cover.
+    """
+    if coverage is None:
+        dates = pd.to_datetime(events["date"])
+        coverage = {s: d.date() for s, d in dates.groupby(events["source"]).max().items()}
     if as_of is None:
-        as_of = pd.to_datetime(events["date"]).max().date() if len(events) else dt.date.today()
+        as_of = max(coverage.values()) if coverage else dt.date.today()
     since = since or as_of - dt.timedelta(days=90)
-    index = partnership_index(scored, until=pd.Timestamp(as_of).to_period("M").to_timestamp())
-    index = index[index["month"] <= pd.Timestamp(as_of)] if not index.empty else index
-    findings = {f.id: family_finding(f, scored, as_of) for f in lens.families}
+    partnership = scored[scored["family_kind"] == "partnership"]
+    index_end = coverage_end(partnership, coverage, as_of)
+    index = partnership_index(scored, until=pd.Timestamp(index_end).to_period("M").to_timestamp())
+    index = index[index["month"] <= pd.Timestamp(index_end)] if not index.empty else index
+    findings = {f.id: family_finding(f, scored, as_of, coverage) for f in lens.families}
     recent = _ids_by_score(_window(scored, since, as_of)) if not scored.empty else []
     return Assessment(
-        lens, as_of, since, headline(lens, index, scored, as_of), index, findings,
+        lens, as_of, since, headline(lens, index, scored, index_end), index, findings,
         timeline(events, scored), recent,
         signpost_states(lens.scenarios, signpost_hits, events, as_of),
         set(events["event_id"]),

@@ -16,7 +16,7 @@ import pandas as pd
 GRADE_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.3, "E": 0.2, "F": 0.1}
 UNGRADED_WEIGHT = 0.3
 SCORED_COLUMNS = (
-    "event_id", "date", "month", "family", "family_kind", "indicator", "component", "weight",
+    "event_id", "source", "date", "month", "family", "family_kind", "indicator", "component", "weight",
     "evidence", "score",
 )  # fmt: skip
 
@@ -36,7 +36,7 @@ def scored_hits(hits: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Hits joined to their events' dates, with each hit's score."""
     if hits.empty or events.empty:
         return pd.DataFrame(columns=list(SCORED_COLUMNS))
-    dated = events[["event_id", "date"]].assign(evidence=evidence_weight(events))
+    dated = events[["event_id", "source", "date"]].assign(evidence=evidence_weight(events))
     frame = hits.merge(dated, on="event_id", how="inner")
     frame["date"] = pd.to_datetime(frame["date"])
     frame["month"] = month_start(frame["date"])

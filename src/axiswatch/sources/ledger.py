@@ -79,6 +79,9 @@ def _citation(entry: Any) -> dict[str, str | None] | str:
     missing = [key for key in ("publisher", "title", "date") if not entry.get(key)]
     if missing:
         return f"source is missing {', '.join(missing)}"
+    url = entry.get("url")
+    if url is not None and not str(url).startswith(("http://", "https://")):
+        return f"source url {url!r} is not an http(s) address"
     return {key: None if entry.get(key) is None else str(entry[key]) for key in SOURCE_KEYS}
 
 
