@@ -138,3 +138,23 @@ def test_version_and_help(capsys):
     assert code == 0 and out.startswith("axiswatch ")
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "brief" in out and "ingest" in out
+
+
+def test_demo_builds_the_store_writes_the_briefing_and_prints_the_headline(capsys, tmp_path):
+    store = tmp_path / "demo.duckdb"
+    code, out, err = run(capsys, "--store", store, "demo", "--out", tmp_path / "out", "--no-serve")
+    assert code == 0, err
+    assert "Coded evidence of cooperation between PRK and RUS" in out
+    assert (tmp_path / "out" / "briefing.html").stat().st_size > 100_000
+    assert (tmp_path / "out" / "briefing.md").exists()
+    code, out, _ = run(capsys, "--store", store, "stats", "--json")
+    sources = json.loads(out)["sources"]
+    assert {k: v["events"] for k, v in sources.items() if k != "ledger"} == {
+        "missiles": 339, "provocations": 493, "un-sanctions": 155, "gdelt": 3707,
+    }  # fmt: skip
+    code, again, _ = run(capsys, "--store", store, "demo", "--out", tmp_path / "out", "--no-serve")
+    assert code == 0 and again.count("unchanged") == 7  # a second demo changes nothing
+    code, out, _ = run(capsys, "--store", store, "index", "--format", "json")
+    months = json.loads(out)
+    assert code == 0 and months[0]["month"] == "2019-04-01"
+    assert {"transactional", "strategic", "index", "strategic_share", "events"} <= set(months[0])

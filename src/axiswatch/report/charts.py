@@ -10,7 +10,7 @@ import pandas as pd
 from ..analysis.assessment import Assessment
 
 COLOURS = {"transactional": "#c77c02", "strategic": "#8b1e3f"}
-WIDTH = 680
+WIDTH = 600
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -51,24 +51,24 @@ def partnership_chart(assessment: Assessment) -> dict[str, Any] | None:
 
 
 def strategic_share_chart(assessment: Assessment) -> dict[str, Any] | None:
-    """Quarterly share of strategic evidence in the partnership index."""
+    """Quarterly share of strategic evidence; quarters without evidence are left blank."""
     index = assessment.index
     if index.empty or index["index"].sum() == 0:
         return None
     quarterly = index.set_index("month")[["transactional", "strategic"]].resample("QS").sum()
     total = quarterly.sum(axis=1)
-    quarterly = quarterly.assign(share=(quarterly["strategic"] / total).where(total > 0))
-    frame = quarterly.dropna().reset_index()
+    frame = quarterly.assign(share=(quarterly["strategic"] / total).where(total > 0))
+    frame = frame.dropna().reset_index()
     frame["month"] = frame["month"].dt.strftime("%Y-%m-%d")
-    line = alt.Chart(frame).mark_line(point=True, color=COLOURS["strategic"]).encode(
-        x=alt.X("month:T", title=None),
+    bars = alt.Chart(frame).mark_bar(color=COLOURS["strategic"], width={"band": 0.8}).encode(
+        x=alt.X("yearquarter(month):T", title=None),
         y=alt.Y("share:Q", title="Strategic share", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("month:T", title="quarter from"),
+        tooltip=[alt.Tooltip("yearquarter(month):T", title="quarter"),
                  alt.Tooltip("share:Q", format=".0%")],
     )  # fmt: skip
-    half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(color="#999").encode(y="y:Q")
-    return _spec((line + half).properties(width=WIDTH, height=180))
+    half = alt.Chart(pd.DataFrame({"y": [0.5]})).mark_rule(color="#333", strokeDash=[4, 3])
+    return _spec((bars + half.encode(y="y:Q")).properties(width=WIDTH, height=180))
 
 
 def yearly_counts_chart(
