@@ -155,6 +155,10 @@ def test_demo_builds_the_store_writes_the_briefing_and_prints_the_headline(capsy
     code, again, _ = run(capsys, "--store", store, "demo", "--out", tmp_path / "out", "--no-serve")
     assert code == 0 and again.count("unchanged") == 7  # a second demo changes nothing
     code, out, _ = run(capsys, "--store", store, "index", "--format", "json")
-    months = json.loads(out)
+    months = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
     assert code == 0 and months[0]["month"] == "2019-04-01"
     assert {"transactional", "strategic", "index", "strategic_share", "events"} <= set(months[0])
+    busy = [m for m in months if m["events"]]
+    assert all(1 <= len(m["top_events"]) <= 3 for m in busy)
+    assert all(m["top_events"] == [] and m["strategic_share"] is None
+               for m in months if not m["events"])  # fmt: skip

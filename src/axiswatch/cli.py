@@ -15,17 +15,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
+from .analysis.index import index_report
 from .errors import AxiswatchError, UserError
 from .evidence import assessment
 from .ingest import SOURCE_KINDS, FileResult, IngestSummary, bundled_files, ingest_files
 from .lens import load_lens
-from .query import event_rows, events_to_csv, events_to_json, select_events
+from .query import event_rows, events_to_csv, events_to_json, frame_records, select_events
 from .report.brief import write_brief
 from .store import Store, default_store_path
 
@@ -252,29 +254,32 @@ def index(
         EventFormat, typer.Option("--format", help="Output format.")
     ] = EventFormat.table,
     since: Annotated[str | None, typer.Option(help="First month to show (YYYY-MM-DD).")] = None,
+    top: Annotated[int, typer.Option(help="Events to list behind each month.")] = 3,
 ) -> None:
-    """The monthly partnership index with its transactional and strategic components."""
-    with _store(read_only=True) as store:
-        result, _ = assessment(store, load_lens(lens))
-    frame = result.index
+    """The monthly partnership index, its two components and the top events behind each month."""
     first = _date(since, "--since")
-    if first is not None and not frame.empty:
-        frame = frame[frame["month"].dt.date >= first]
-    frame = frame.assign(month=frame["month"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
+    with _store(read_only=True) as store:
+        result, evidence = assessment(store, load_lens(lens))
+    frame = index_report(result.index, evidence.scored, evidence.events, top=top,
+                         since=None if first is None else pd.Timestamp(first))  # fmt: skip
     if fmt is EventFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False, float_format="%.4f"))
+        flat = frame.assign(
+            top_events=[json.dumps(t, ensure_ascii=False) for t in frame["top_events"]]
+        )
+        sys.stdout.write(flat.to_csv(index=False, float_format="%.4f"))
     elif fmt is EventFormat.json:
-        sys.stdout.write(frame.to_json(orient="records", double_precision=4) + "\n")
+        sys.stdout.write(json.dumps(frame_records(frame), ensure_ascii=False) + "\n")
     else:
         _print_index(frame)
 
 
 def _print_index(frame: Any) -> None:
-    table = _table("month", "transactional", "strategic", "index", "strategic share", "events")
+    table = _table("month", "trans.", "strat.", "index", "strat. share", "events", "top event")
     for row in frame.itertuples(index=False):
         share = "" if row.strategic_share != row.strategic_share else f"{row.strategic_share:.0%}"
+        lead = row.top_events[0]["title"] if row.top_events else ""
         table.add_row(row.month, f"{row.transactional:.1f}", f"{row.strategic:.1f}",
-                      f"{row.index:.1f}", share, str(row.events))  # fmt: skip
+                      f"{row.index:.1f}", share, str(row.events), lead)  # fmt: skip
     out.print(table)
 
 

@@ -73,3 +73,14 @@ def events_to_csv(table: pa.Table) -> str:
             row[key] = json.dumps(row[key], ensure_ascii=False) if row[key] is not None else ""
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def frame_records(frame: Any, digits: int = 4) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-safe dicts: floats rounded, NaN as None."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float):
+            return None if value != value else round(value, digits)
+        return _plain(value)
+
+    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict("records")]

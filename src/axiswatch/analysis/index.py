@@ -16,8 +16,8 @@ import pandas as pd
 GRADE_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.3, "E": 0.2, "F": 0.1}
 UNGRADED_WEIGHT = 0.3
 SCORED_COLUMNS = (
-    "event_id", "source", "date", "month", "family", "family_kind", "indicator", "component", "weight",
-    "evidence", "score",
+    "event_id", "source", "date", "month", "family", "family_kind", "indicator", "component",
+    "weight", "evidence", "score",
 )  # fmt: skip
 
 
@@ -110,3 +110,27 @@ def top_events(
     top = ranked.groupby(by, group_keys=False).head(per_group)
     keep = ["event_id", "date", "source", "actor", "recipient", "title", "summary", "url"]
     return top.merge(events[keep], on="event_id", how="left")
+
+
+def index_report(
+    index: pd.DataFrame,
+    scored: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    since: pd.Timestamp | None = None,
+    top: int = 3,
+) -> pd.DataFrame:
+    """The monthly index with ISO months and, for each month, the events that weigh most."""
+    frame = index if since is None else index[index["month"] >= since]
+    partnership = scored[scored["family_kind"] == "partnership"]
+    leaders = top_events(partnership, events, by="month", per_group=top)
+    behind = {
+        month: [
+            {"event_id": r.event_id, "date": f"{r.date:%Y-%m-%d}", "source": r.source,
+             "title": r.title, "score": round(float(r.score), 4)}
+            for r in group.itertuples()
+        ]
+        for month, group in leaders.groupby("month")
+    }  # fmt: skip
+    out = frame.assign(top_events=[behind.get(month, []) for month in frame["month"]])
+    return out.assign(month=out["month"].dt.strftime("%Y-%m-%d")).reset_index(drop=True)

@@ -42,7 +42,7 @@ CITATION_CNS = {
     "url": "https://www.nti.org/analysis/articles/cns-north-korea-missile-test-database/",
 }
 CITATION_NAGIX = {
-    "publisher": "Akihiko Kusanagi (nagix)",
+    "publisher": "nagix (GitHub)",
     "title": "North Korea Missile Test Visualization (nagix/nk-missile-tests)",
     "date": None,
     "url": "https://github.com/nagix/nk-missile-tests",
