@@ -52,8 +52,8 @@ def test_events_filters_and_formats(capsys, store, ledger):
     assert all("USA" in (row["actor"], row["recipient"]) for row in rows)
     assert list(rows[0]) == list(COLUMNS)
     assert rows[0]["date"] >= rows[-1]["date"]  # newest first, ISO dates
-    code, out, _ = run(capsys, "--store", store, "events", "--format", "csv",
-                       "--since", "2023-03-01", "--until", "2023-05-31", "--source", "ledger")  # fmt: skip
+    window = ["--since", "2023-03-01", "--until", "2023-05-31", "--source", "ledger"]
+    code, out, _ = run(capsys, "--store", store, "events", "--format", "csv", *window)
     table = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and table and list(table[0]) == list(COLUMNS)
     assert all("2023-03-01" <= row["date"] <= "2023-05-31" for row in table)

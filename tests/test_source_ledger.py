@@ -6,7 +6,10 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from axiswatch.errors import SourceError
 from axiswatch.lens import load_lens
 from axiswatch.sources.ledger import LedgerSource
 
@@ -112,3 +115,15 @@ def test_duplicate_ids_and_non_mappings(tmp_path):
     reasons = sorted(r.reason for r in result.rejects)
     assert result.events.num_rows == 1
     assert reasons == ["an event must be a mapping of fields", "duplicate id 'test-event-0001'"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_any_bytes_give_events_rejects_or_one_source_error(data):
+    """Property: the ledger parser never fails with anything but a SourceError."""
+    try:
+        result = LedgerSource().parse(data, "fuzz.yaml")
+    except SourceError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert result.rows_seen == result.events.num_rows + len(result.rejects)

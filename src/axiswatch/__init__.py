@@ -26,9 +26,9 @@ from .store import Store
 __version__ = "0.1.0"
 
 __all__ = [
-    "EVENT_SCHEMA",
     "Assessment",
     "AxiswatchError",
+    "EVENT_SCHEMA",
     "Evidence",
     "IngestSummary",
     "Lens",

@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="axiswatch")
     except AxiswatchError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
+        err.print(f"error: {' '.join(str(exc).splitlines())}", highlight=False, markup=False)
         return 2
     except SystemExit as exc:  # typer ends every run, usage errors included, with SystemExit
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1

@@ -56,9 +56,10 @@ def _load_yaml(text: str, name: str) -> list[Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise SourceError(f"{name}: not valid YAML at {where}: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"{name}: not valid YAML: {exc}") from None
+        raise SourceError(f"{name}: not valid YAML at {where}: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        detail = " ".join(str(exc).split())
+        raise SourceError(f"{name}: not valid YAML: {detail}") from None
     if document is None:
         return []
     if not isinstance(document, list):
