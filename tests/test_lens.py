@@ -87,17 +87,23 @@ def test_rules_code_events_into_indicators():
         _event(3, actor="KOR", recipient="UKR", tags=["rec_rok_ukraine"], title="Lethal aid?"),
         _event(4, actor="PRK", recipient="KOR", tags=["missile_test"]),
         _event(5, actor="RUS", recipient="RUS", tags=["summit"]),
+        _event(6, actor="KOR", recipient="PRK", tags=["rec_information", "counter_recommendation"]),
+        _event(7, actor="KOR", recipient="PRK", tags=None),
     ]  # fmt: skip
     table = ibis.memtable(events_table(rows), schema=ibis.Schema.from_pyarrow(EVENT_SCHEMA))
     lens = load_lens()
     hits = indicator_hits(table, lens).execute()
     by_event = hits.groupby("event_id")["indicator"].apply(set).to_dict()
-    ids = {n: rows[n - 1]["event_id"] for n in range(1, 6)}
+    ids = {n: rows[n - 1]["event_id"] for n in range(1, 8)}
     assert "treaty_and_doctrine" in by_event[ids[1]]
     assert {"troops_in_combat", "soldiers"} <= by_event[ids[2]]
     assert by_event[ids[3]] == {"rok_ukraine_support"}
     assert ids[4] not in by_event  # a ledger missile tag is not a CNS launch
     assert ids[5] not in by_event  # Russia with itself is not the dyad
+    assert by_event[ids[6]] == {"information_flows_against"}  # all_tags, and not_tags below
+    assert ids[7] not in by_event  # no tags: matches no tag rule, and not_tags alone never fires
+    direction = hits.set_index("indicator")["direction"]
+    assert direction["information_flows_against"] == "against"
     posts = signpost_hits(table, lens).execute()
     assert set(posts.loc[posts["event_id"] == ids[3], "signpost"]) == {"rok_lethal_aid"}
     assert isinstance(hits, pd.DataFrame)

@@ -16,7 +16,9 @@ import ibis.expr.types as ir
 
 from .lens.model import Lens, Rule
 
-HIT_COLUMNS = ("event_id", "family", "family_kind", "indicator", "component", "weight")
+HIT_COLUMNS = (
+    "event_id", "family", "family_kind", "indicator", "component", "direction", "weight",
+)  # fmt: skip
 
 
 def _any(conditions: Iterable[ir.BooleanValue]) -> ir.BooleanValue:
@@ -40,6 +42,8 @@ _CONDITIONS: dict[str, Callable[[ir.Table, Rule, tuple[str, str]], ir.BooleanVal
     "plover_types": lambda e, r, d: e.plover_type.isin(r.plover_types),
     "cameo_prefixes": lambda e, r, d: _any(e.cameo_code.startswith(p) for p in r.cameo_prefixes),
     "tags": lambda e, r, d: _any(e.tags.contains(tag) for tag in r.tags),
+    "all_tags": lambda e, r, d: _all(e.tags.contains(tag) for tag in r.all_tags),
+    "not_tags": lambda e, r, d: ~_any(e.tags.contains(tag).fill_null(False) for tag in r.not_tags),
     "keywords": lambda e, r, d: _any(_text(e).contains(k.lower()) for k in r.keywords),
     "sources": lambda e, r, d: e.source.isin(r.sources),
     "min_intensity": lambda e, r, d: e.intensity >= r.min_intensity,
@@ -65,6 +69,7 @@ def indicator_hits(events: ir.Table, lens: Lens) -> ir.Table:
             family_kind=ibis.literal(family.kind),
             indicator=ibis.literal(indicator.id),
             component=ibis.literal(indicator.component, type="string"),
+            direction=ibis.literal(indicator.direction),
             weight=ibis.literal(indicator.weight, type="float64"),
         )
         for family in lens.families

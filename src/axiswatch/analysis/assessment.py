@@ -38,6 +38,8 @@ class Finding:
     status: str
     evidence: list[str]
     as_of: dt.date
+    for_last_year: int = 0
+    against_last_year: int = 0
 
     @property
     def unknown(self) -> bool:
@@ -113,14 +115,20 @@ def _trend(last: int, prior: int) -> str:
     return "rising" if ratio >= 1.25 else "falling" if ratio <= 0.8 else "steady"
 
 
-def _status(kind: str, last_year: int, total: int) -> str:
+def _status(kind: str, total: int, moves_for: int, moves_against: int) -> str:
+    """A family's status; a recommendation weighs moves toward it against moves away."""
     if total == 0:
         return "unknown: no coded evidence"
     if kind != "recommendation":
-        return "evidence in the last year" if last_year else "no evidence in the last year"
-    if last_year >= ACTIVE_THRESHOLD:
+        recent = moves_for + moves_against
+        return "evidence in the last year" if recent else "no evidence in the last year"
+    if moves_against and moves_for:
+        return f"mixed: {moves_for} step(s) toward it, {moves_against} away"
+    if moves_against:
+        return "reversing: steps away from it, none toward it"
+    if moves_for >= ACTIVE_THRESHOLD:
         return "happening"
-    return "some movement" if last_year else "stalled: nothing in the last year"
+    return "some movement" if moves_for else "stalled: nothing in the last year"
 
 
 def coverage_end(scored: pd.DataFrame, coverage: dict[str, dt.date], as_of: dt.date) -> dt.date:
@@ -145,11 +153,14 @@ def family_finding(
     prior = _window(mine, as_of - 2 * year, as_of - year)
     n_last, n_prior = last["event_id"].nunique(), prior["event_id"].nunique()
     total = mine["event_id"].nunique()
+    moves_for = last.loc[last["direction"] == "for", "event_id"].nunique()
+    moves_against = last.loc[last["direction"] == "against", "event_id"].nunique()
     evidence = _ids_by_score(last, 5) or _ids_by_score(mine, 5)
     return Finding(
         family.id, family.kind, family.title, family.question, family.section, total,
         n_last, n_prior, mine["date"].max().date() if total else None, _trend(n_last, n_prior),
-        _status(family.kind, n_last, total), evidence, as_of,
+        _status(family.kind, total, moves_for, moves_against), evidence, as_of,
+        moves_for, moves_against,
     )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ GRADE_WEIGHTS = {"A": 1.0, "B": 0.8, "C": 0.5, "D": 0.3, "E": 0.2, "F": 0.1}
 UNGRADED_WEIGHT = 0.3
 SCORED_COLUMNS = (
     "event_id", "source", "date", "month", "family", "family_kind", "indicator", "component",
-    "weight", "evidence", "score",
+    "direction", "weight", "evidence", "score",
 )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from ..schema import PLOVER_TYPES
 
 FamilyKind = Literal["partnership", "driver", "threat", "context", "china", "recommendation"]
 Component = Literal["transactional", "strategic"]
+Direction = Literal["for", "against"]
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
@@ -41,6 +42,8 @@ class Rule(_Strict):
     plover_types: list[str] = Field(default_factory=list)
     cameo_prefixes: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list, description="carries any of these tags")
+    all_tags: list[str] = Field(default_factory=list, description="carries every one of these")
+    not_tags: list[str] = Field(default_factory=list, description="carries none of these")
     keywords: list[str] = Field(default_factory=list, description="title or summary has any")
     sources: list[str] = Field(default_factory=list)
     min_intensity: float | None = None
@@ -78,6 +81,7 @@ class Indicator(_Strict):
     weight: float = Field(1.0, gt=0, le=10)
     section: str
     component: Component | None = None
+    direction: Direction = Field("for", description="evidence for or against the family's claim")
 
 
 class Family(_Strict):
