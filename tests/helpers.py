@@ -1,4 +1,4 @@
-"""Small builders shared by tests: ledger files written the way a user writes them."""
+"""Shared test builders: ledger files as a user writes them, and "never a crash" checks."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import strategies as st
+
+from axiswatch.errors import SourceError
+from axiswatch.sources.base import ParseResult, Source
 
 
 def ledger_entry(n: int, **changes: Any) -> dict[str, Any]:
@@ -37,3 +41,24 @@ def write_ledger(path: Path, entries: list[dict[str, Any]]) -> Path:
     """Write ledger entries as YAML (dates as text, as a user would type them)."""
     path.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, real: bytes, max_flips: int = 8) -> bytes:
+    """A real file, truncated somewhere and with up to ``max_flips`` bytes overwritten."""
+    data = bytearray(real[: draw(st.integers(0, len(real)))])
+    for _ in range(draw(st.integers(0, max_flips))):
+        if data:
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+def assert_parses_or_source_error(source: Source, data: bytes, name: str) -> None:
+    """Parsing gives a ParseResult whose rejects say where, or a one-line SourceError."""
+    try:
+        result = source.parse(data, name)
+    except SourceError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert isinstance(result, ParseResult)
+    assert all(reject.line >= 1 for reject in result.rejects)

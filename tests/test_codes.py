@@ -60,18 +60,45 @@ def test_unmapped_and_ambiguous_codes_fail_loudly() -> None:
 
 
 @pytest.mark.parametrize("stamp", EXPORTS)
-def test_goldstein_table_agrees_with_real_rows(shared_data: Path, stamp: str) -> None:
+def test_goldstein_and_quad_tables_agree_with_real_rows(shared_data: Path, stamp: str) -> None:
     path = shared_data / "gdelt" / "2024" / f"{stamp}.export.CSV"
     table, rejects = read_events_raw(path.read_bytes(), path.name)
     assert not rejects and table.num_rows > 1000
     scale = codes.goldstein_scale()
     pairs = zip(table["EventCode"].to_pylist(), table["GoldsteinScale"].to_pylist(), strict=True)
     assert [(code, score) for code, score in pairs if scale[code] != score] == []
+    quads = zip(table["EventRootCode"].to_pylist(), table["QuadClass"].to_pylist(), strict=True)
+    assert {(root, q) for root, q in quads if codes.CAMEO_QUAD_CLASSES[root] != q} == set()
 
 
 def test_goldstein_and_event_names_cover_the_same_codes() -> None:
     assert len(codes.goldstein_scale()) == 311
     assert set(codes.goldstein_scale()) == set(codes.cameo_event_names())
+
+
+def test_quad_classes_cover_every_cameo_root() -> None:
+    assert set(codes.CAMEO_QUAD_CLASSES) == {code[:2] for code in codes.goldstein_scale()}
+
+
+def test_cameo_fields_are_plover_quad_class_and_intensity() -> None:
+    assert codes.cameo_fields("150") == {
+        "plover_type": "MOBILIZE",
+        "plover_mode": None,
+        "plover_context": None,
+        "cameo_code": "150",
+        "quad_class": 4,
+        "intensity": -7.2,  # CAMEO.goldsteinscale.txt
+    }
+    assert codes.cameo_fields("057")["quad_class"] == 1
+    assert codes.cameo_fields("057")["plover_context"] == "diplomatic"
+
+
+def test_cameo_fields_fail_loudly() -> None:
+    with pytest.raises(codes.UnmappedCode, match="unmapped CAMEO code 999"):
+        codes.cameo_fields("999")
+    # PLOVER maps 176 through its root, but Goldstein scores only exact codes
+    with pytest.raises(codes.UnmappedCode, match="no Goldstein score for CAMEO code 176"):
+        codes.cameo_fields("176")
 
 
 def test_event_names_split_the_run_on_line() -> None:

@@ -24,6 +24,8 @@ from axiswatch.sources.gdelt import (
     read_mentions_raw,
 )
 
+from .helpers import assert_parses_or_source_error
+
 OFFICIAL_NAMES = (
     "GlobalEventID Day MonthYear Year FractionDate "
     + " ".join(
@@ -382,16 +384,6 @@ def test_mentions_zipped_and_bad_rows(shared_data: Path) -> None:
 # --- never a traceback -------------------------------------------------------------------
 
 
-def _parse_or_source_error(source: GdeltSource, data: bytes, name: str) -> None:
-    try:
-        result = source.parse(data, name)
-    except SourceError as exc:
-        assert "\n" not in str(exc)
-        return
-    assert isinstance(result, ParseResult)
-    assert all(reject.line >= 1 for reject in result.rejects)
-
-
 _ANY_BYTES = st.one_of(
     st.binary(max_size=4000), st.binary(max_size=400).map(lambda tail: b"PK\x03\x04" + tail)
 )
@@ -401,7 +393,7 @@ _ANY_BYTES = st.one_of(
 @given(data=_ANY_BYTES, zipped=st.booleans())
 def test_arbitrary_bytes_never_crash(data: bytes, zipped: bool) -> None:
     name = "x.export.CSV.zip" if zipped else "x.export.CSV"
-    _parse_or_source_error(GdeltSource(), data, name)
+    assert_parses_or_source_error(GdeltSource(), data, name)
 
 
 _REAL_LINES = (
@@ -431,7 +423,7 @@ def test_mutated_real_lines_never_crash(
     if zipped:
         data = _zip(data, NORTH_KOREA_FILE)
     name = NORTH_KOREA_FILE + (".zip" if zipped else "")
-    _parse_or_source_error(GdeltSource(), data, name)
+    assert_parses_or_source_error(GdeltSource(), data, name)
 
 
 @settings(max_examples=200, deadline=None)
@@ -440,4 +432,4 @@ def test_damaged_zips_never_crash(position: int, replacement: bytes) -> None:
     zipped = _zip(b"\n".join(_REAL_LINES) + b"\n", NORTH_KOREA_FILE)
     position %= len(zipped)
     damaged = zipped[:position] + replacement + zipped[position + len(replacement) :]
-    _parse_or_source_error(GdeltSource(), damaged, NORTH_KOREA_FILE + ".zip")
+    assert_parses_or_source_error(GdeltSource(), damaged, NORTH_KOREA_FILE + ".zip")

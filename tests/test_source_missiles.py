@@ -26,6 +26,8 @@ from axiswatch.sources.missiles import (
     parse_date,
 )
 
+from .helpers import assert_parses_or_source_error, mutated_bytes
+
 TEST_FILE = bundled_path("dprk", "cns_missile_tests_nagix_test.en.json")
 SAMPLE_CSV = bundled_path("dprk", "cns_missile_test_database_official_layout.sample.csv")
 
@@ -334,33 +336,19 @@ REAL_FILES = {
 }
 
 
-@st.composite
-def mutated(draw: st.DrawFn, originals: dict[str, bytes]) -> tuple[str, bytes]:
-    """A real file, truncated somewhere and with a few bytes overwritten."""
-    name = draw(st.sampled_from(sorted(originals)))
-    data = bytearray(originals[name][: draw(st.integers(0, len(originals[name])))])
-    for _ in range(draw(st.integers(0, 6))):
-        if data:
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-    return name, bytes(data)
-
-
-def _parse_or_source_error(data: bytes, name: str) -> None:
-    try:
-        result = _parse(data, name)
-    except SourceError as exc:
-        assert "\n" not in str(exc)
-        return
-    assert isinstance(result, ParseResult)
+MUTATED_REAL_FILES = st.sampled_from(sorted(REAL_FILES)).flatmap(
+    lambda name: st.tuples(st.just(name), mutated_bytes(REAL_FILES[name], max_flips=6))
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=2000), name=st.sampled_from(["f.json", "f.csv", "f.xlsx", "f"]))
 def test_arbitrary_bytes_never_crash(data: bytes, name: str) -> None:
-    _parse_or_source_error(data, name)
+    assert_parses_or_source_error(MissileSource(), data, name)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(REAL_FILES))
+@given(MUTATED_REAL_FILES)
 def test_mutated_real_files_never_crash(case: tuple[str, bytes]) -> None:
-    _parse_or_source_error(case[1], case[0])
+    name, data = case
+    assert_parses_or_source_error(MissileSource(), data, name)

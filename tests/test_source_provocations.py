@@ -21,6 +21,8 @@ from axiswatch.sources.provocations import (
     coding_for,
 )
 
+from .helpers import assert_parses_or_source_error, mutated_bytes
+
 DATA_FILE = bundled_path("dprk", "csis_north_korea_provocations_1958_present.facts.csv")
 HEADER = "date,type,event,source_url"
 
@@ -204,41 +206,22 @@ def test_wrong_layout_is_a_source_error() -> None:
 REAL = DATA_FILE.read_bytes()
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    """The real file, truncated somewhere and with a few bytes overwritten."""
-    data = bytearray(REAL[: draw(st.integers(0, len(REAL)))])
-    for _ in range(draw(st.integers(0, 8))):
-        if data:
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-    return bytes(data)
-
-
-def _parse_or_source_error(data: bytes) -> None:
-    try:
-        parsed = ProvocationSource().parse(data, "p.csv")
-    except SourceError as exc:
-        assert "\n" not in str(exc)
-        return
-    assert isinstance(parsed, ParseResult)
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
-    _parse_or_source_error(data)
+    assert_parses_or_source_error(ProvocationSource(), data, "p.csv")
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300).map(lambda text: f"{HEADER}\n{text}".encode()))
 def test_arbitrary_rows_never_crash(data: bytes) -> None:
-    _parse_or_source_error(data)
+    assert_parses_or_source_error(ProvocationSource(), data, "p.csv")
 
 
 @settings(max_examples=60, deadline=None)
-@given(mutated())
+@given(mutated_bytes(REAL, max_flips=8))
 def test_mutated_real_file_never_crashes(data: bytes) -> None:
-    _parse_or_source_error(data)
+    assert_parses_or_source_error(ProvocationSource(), data, "p.csv")
 
 
 def test_csv_field_too_large_is_a_reject() -> None:

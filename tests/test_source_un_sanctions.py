@@ -18,6 +18,8 @@ from axiswatch.sources import get_source
 from axiswatch.sources.base import ParseResult, bundled_path
 from axiswatch.sources.un_sanctions import UnSanctionsSource, sector_of, summary_of
 
+from .helpers import assert_parses_or_source_error, mutated_bytes
+
 LIST_FILE = bundled_path("dprk", "un_sc_consolidated_list_2020-11-30.xml")
 MOJIBAKE = "dprk/un_sc_consolidated_list_2025-08-16_MOJIBAKE_dirty.xml"
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -204,38 +206,20 @@ def test_unusable_files_are_source_errors(data: bytes, message: str) -> None:
 REAL = LIST_FILE.read_bytes()
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    """The real list, truncated somewhere and with a few bytes overwritten."""
-    data = bytearray(REAL[: draw(st.integers(0, len(REAL)))])
-    for _ in range(draw(st.integers(0, 6))):
-        if data:
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-    return bytes(data)
-
-
-def _parse_or_source_error(data: bytes) -> None:
-    try:
-        parsed = _parse(data)
-    except SourceError as exc:
-        assert "\n" not in str(exc)
-        return
-    assert isinstance(parsed, ParseResult)
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
-    _parse_or_source_error(data)
+    assert_parses_or_source_error(UnSanctionsSource(), data, "list.xml")
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_arbitrary_record_text_never_crashes(text: str) -> None:
-    _parse_or_source_error(_small_list(_individual("KPi.1", "2017-01-01")[:-1] + text))
+    data = _small_list(_individual("KPi.1", "2017-01-01")[:-1] + text)
+    assert_parses_or_source_error(UnSanctionsSource(), data, "list.xml")
 
 
 @settings(max_examples=30, deadline=None)
-@given(mutated())
+@given(mutated_bytes(REAL, max_flips=6))
 def test_mutated_real_file_never_crashes(data: bytes) -> None:
-    _parse_or_source_error(data)
+    assert_parses_or_source_error(UnSanctionsSource(), data, "list.xml")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from .schema import PLOVER_TYPES
 
@@ -44,6 +45,16 @@ GDELT_FIPS_EXTRAS: dict[str, str | None] = {
     "PF": None,  # Paracel Islands
     "PG": None,  # Spratly Islands
 }
+
+#: CAMEO root code → quad class as GDELT assigns it: 1 verbal cooperation, 2 material
+#: cooperation (09 "investigate" included), 3 verbal conflict (14 "protest" included), 4
+#: material conflict
+CAMEO_QUAD_CLASSES: dict[str, int] = {
+    "01": 1, "02": 1, "03": 1, "04": 1, "05": 1,
+    "06": 2, "07": 2, "08": 2, "09": 2,
+    "10": 3, "11": 3, "12": 3, "13": 3, "14": 3,
+    "15": 4, "16": 4, "17": 4, "18": 4, "19": 4, "20": 4,
+}  # fmt: skip
 
 _PLOVER_LINE = re.compile(r"^(\d{2,4}):\s*([^#]*?)\s*(?:#.*)?$")
 # the upstream event-code file runs two entries together: "...engagement106:[-5.0] Demand ..."
@@ -174,6 +185,34 @@ def event_name(code: str) -> str | None:
 def goldstein_scale() -> dict[str, float]:
     """CAMEO event code → Goldstein score (-10 conflict .. +10 cooperation)."""
     return {code: float(value) for code, value in _two_columns(GOLDSTEIN_FILE)}
+
+
+def _intensity(code: str) -> float:
+    """The Goldstein score of exactly this CAMEO code."""
+    try:
+        return goldstein_scale()[code]
+    except KeyError:
+        raise UnmappedCode(f"no Goldstein score for CAMEO code {code}") from None
+
+
+def _quad_class(code: str) -> int:
+    try:
+        return CAMEO_QUAD_CLASSES[code[:2]]
+    except KeyError:
+        raise UnmappedCode(f"no quad class for CAMEO code {code}") from None
+
+
+def cameo_fields(code: str) -> dict[str, Any]:
+    """The event fields a CAMEO code fixes: its PLOVER coding, quad class and intensity."""
+    plover = plover_for(code)
+    return {
+        "plover_type": plover.type,
+        "plover_mode": plover.mode,
+        "plover_context": plover.context,
+        "cameo_code": code,
+        "quad_class": _quad_class(code),
+        "intensity": _intensity(code),
+    }
 
 
 @cache

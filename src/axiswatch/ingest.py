@@ -111,8 +111,8 @@ def ingest_file(
     try:
         result = source.parse(data, path.name)
     except SourceError as exc:
-        reason = str(exc)
-        outcome = store.record_load(load, empty_events(), [Reject(0, reason)], "failed", reason)
+        failure = str(exc)
+        outcome = store.record_load(load, empty_events(), [Reject(0, failure)], "failed", failure)
         return _outcome_result(load, outcome)
     status, reason = judge(result, max_bad_share)
     events = result.events if status != "rejected" else result.events.slice(0, 0)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from ..errors import LensError
 from ..schema import PLOVER_TYPES
@@ -197,7 +198,7 @@ def _node_at(root: yaml.Node, loc: tuple[Any, ...]) -> yaml.Node:
     return reduce(step, loc, root)
 
 
-def _describe(error: dict[str, Any], root: yaml.Node, path: Path) -> str:
+def _describe(error: ErrorDetails, root: yaml.Node, path: Path) -> str:
     loc = tuple(error["loc"])
     line = _node_at(root, loc).start_mark.line + 1
     where = ".".join(str(part) for part in loc) or "(top level)"

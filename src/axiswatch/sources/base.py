@@ -10,6 +10,8 @@ could not become one. ``Source.parse`` validates the events and gathers both int
 
 from __future__ import annotations
 
+import csv
+from _csv import Reader
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterator
@@ -124,3 +126,17 @@ def decode_text(data: bytes, name: str) -> str:
         raise SourceError(
             f"{name}: not valid UTF-8 (byte {exc.start}, line {line}: {exc.reason})"
         ) from None
+
+
+def csv_records(reader: Reader) -> Iterator[tuple[int, list[str] | Reject]]:
+    """(line, fields) of each record left in a reader; a record csv cannot read is a Reject."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, Reject(line, f"unreadable CSV record ({exc})")
+            continue
+        yield line, fields

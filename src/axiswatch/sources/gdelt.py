@@ -469,6 +469,6 @@ class GdeltSource(Source):
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
         """Events and rejects of one event file, in line order."""
         text, table = _read(data, name, EVENT_COLUMNS, ".export.CSV")
-        numbered = [(reject.line, reject) for reject in text.rejects]
+        numbered: list[Row] = [(reject.line, reject) for reject in text.rejects]
         numbered.extend(_map_events(text, table))
         return iter(sorted(numbered, key=lambda item: item[0]))

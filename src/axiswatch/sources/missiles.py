@@ -24,15 +24,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..codes import goldstein_scale, plover_for
+from ..codes import cameo_fields
 from ..errors import SourceError
 from ..schema import new_event
-from .base import Reject, Row, Source, bundled_path, decode_text
+from .base import Reject, Row, Source, bundled_path, csv_records, decode_text
 
 KIND = "missiles"
 BUNDLED_TEST_FILE = "dprk/cns_missile_tests_nagix_test.en.json"
 CAMEO_CODE = "150"  # Demonstrate military or police power
-QUAD_CLASS = 4  # material conflict (CAMEO roots 15-20)
 RELIABILITY = "A"
 
 CITATION_CNS = {
@@ -249,7 +248,6 @@ def _attrs(launch: Launch) -> dict[str, Any]:
 
 def launch_event(launch: Launch, source_id: str, date: dt.date, precision: str) -> dict[str, Any]:
     """The canonical event of one launch."""
-    plover = plover_for(CAMEO_CODE)
     return new_event(
         KIND,
         source_id,
@@ -260,12 +258,7 @@ def launch_event(launch: Launch, source_id: str, date: dt.date, precision: str) 
         country="PRK",
         lat=launch.lat,
         lon=launch.lon,
-        plover_type=plover.type,
-        plover_mode=plover.mode,
-        plover_context=plover.context,
-        cameo_code=CAMEO_CODE,
-        quad_class=QUAD_CLASS,
-        intensity=goldstein_scale()[CAMEO_CODE],
+        **cameo_fields(CAMEO_CODE),
         url=launch.url,
         title=_title(launch),
         summary=_summary(launch),
@@ -390,8 +383,9 @@ def _json_launch(record: Any, lookups: Lookups) -> Launch | str:
     missile = _entry(lookups.missiles, missile_key)
     landing = _known(record.get("landing"))
     outcome = _known(record.get("outcome"))
+    date = record.get("date")
     return Launch(
-        date=record.get("date") if isinstance(record.get("date"), str) else "",
+        date=date if isinstance(date, str) else "",
         missile=_known(missile.get("name")) or _known(missile_key),
         missile_type=_known(missile.get("type")),
         **_json_facility(facility_key, lookups),
@@ -427,17 +421,7 @@ def json_rows(data: bytes, name: str, lookups: Lookups) -> Iterator[tuple[int, L
 
 def _csv_lines(data: bytes, name: str) -> Iterator[tuple[int, list[str] | Reject]]:
     """(line, fields) of each CSV record; a record the csv module cannot read is a Reject."""
-    reader = csv.reader(io.StringIO(decode_text(data, name), newline=""))
-    while True:
-        line = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield line, Reject(line, f"unreadable CSV record ({exc})")
-            continue
-        yield line, fields
+    yield from csv_records(csv.reader(io.StringIO(decode_text(data, name), newline="")))
 
 
 def _cell_text(cell: Any) -> str:

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ..codes import goldstein_scale, plover_for
+from ..codes import cameo_fields
 from ..errors import SourceError
 from ..schema import new_event
-from .base import Reject, Row, Source, decode_text
+from .base import Reject, Row, Source, csv_records, decode_text
 
 KIND = "provocations"
 HEADER = ("date", "type", "event", "source_url")
@@ -148,16 +148,10 @@ def _citations(source_url: str) -> list[dict[str, Any]]:
     return [CITATION_CSIS, linked]
 
 
-def _quad_class(cameo: str) -> int:
-    """3 (verbal conflict, roots 10-14) or 4 (material conflict, roots 15-20)."""
-    return 3 if int(cameo[:2]) <= 14 else 4
-
-
 def row_event(
     date: dt.date, type_: str, event: str, source_url: str, coding: Coding, sid: str
 ) -> dict[str, Any]:
     """The canonical event of one provocation row."""
-    plover = plover_for(coding.cameo)
     urls = _URL.findall(source_url)
     return new_event(
         KIND,
@@ -167,12 +161,7 @@ def row_event(
         actor="PRK",
         actor_sector=coding.actor_sector,
         recipient=coding.recipient,
-        plover_type=plover.type,
-        plover_mode=plover.mode,
-        plover_context=plover.context,
-        cameo_code=coding.cameo,
-        quad_class=_quad_class(coding.cameo),
-        intensity=goldstein_scale()[coding.cameo],
+        **cameo_fields(coding.cameo),
         url=urls[0] if urls else None,
         title=event,
         summary=f"North Korea: {event} ({type_.lower()}, per CSIS Beyond Parallel).",
@@ -198,16 +187,8 @@ def _records(data: bytes, name: str) -> Iterator[tuple[int, list[str] | Reject]]
             f"{name}: not the CSIS provocations layout (header {','.join(header)[:120]!r}, "
             f"expected {','.join(HEADER)!r})"
         )
-    while True:
-        line = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield line, Reject(line, f"unreadable CSV record ({exc})")
-            continue
-        if fields:
+    for line, fields in csv_records(reader):
+        if fields:  # a blank line reads as [] and is no record (a Reject is always kept)
             yield line, fields
 
 

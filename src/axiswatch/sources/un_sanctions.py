@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 from xml.parsers import expat
 
-from ..codes import goldstein_scale, plover_for
+from ..codes import cameo_fields
 from ..errors import SourceError
 from ..schema import new_event
 from .base import Reject, Row, Source
@@ -26,7 +26,6 @@ KIND = "un-sanctions"
 ROOT_TAG = "CONSOLIDATED_LIST"
 DPRK_LIST = "DPRK"
 CAMEO_CODE = "163"  # Impose embargo, boycott, or sanctions
-QUAD_CLASS = 4  # material conflict (CAMEO roots 15-20)
 TAGS = ("sanctions", "un_designation", "un_security_council")
 RELIABILITY = "A"
 CREDIBILITY = 1
@@ -200,7 +199,6 @@ def designation_event(
     name = " ".join(filter(None, (_text(record, part) for part in NAME_PARTS))) or reference
     designation = _values(record, "DESIGNATION/VALUE")
     comments = _text(record, "COMMENTS1")
-    plover = plover_for(CAMEO_CODE)
     return new_event(
         KIND,
         reference,
@@ -210,12 +208,7 @@ def designation_event(
         actor_sector="IGO",
         recipient="PRK",
         recipient_sector=sector_of(kind, name, designation),
-        plover_type=plover.type,
-        plover_mode=plover.mode,
-        plover_context=plover.context,
-        cameo_code=CAMEO_CODE,
-        quad_class=QUAD_CLASS,
-        intensity=goldstein_scale()[CAMEO_CODE],
+        **cameo_fields(CAMEO_CODE),
         url=COMMITTEE_URL,
         title=f"UN 1718 Committee designates {name} ({kind})",
         summary=summary_of(comments, designation, listed),
