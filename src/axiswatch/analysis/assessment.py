@@ -74,6 +74,16 @@ class Headline:
     as_of: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class KeyMonth:
+    """A month that weighed heavily in the partnership index, and the events behind it."""
+
+    month: pd.Timestamp
+    index: float
+    strategic_share: float | None
+    evidence: list[str]
+
+
 @dataclass
 class Assessment:
     """Everything the briefing says, with the events behind each claim."""
@@ -87,7 +97,8 @@ class Assessment:
     timeline: list[str]
     recent: list[str]
     signposts: list[SignpostState]
-    event_ids: set[str] = field(default_factory=set)
+    coverage: dict[str, dt.date] = field(default_factory=dict)
+    key_months: list[KeyMonth] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.findings.values() if f.kind == kind]
@@ -196,7 +207,7 @@ def headline(lens: Lens, index: pd.DataFrame, scored: pd.DataFrame, as_of: dt.da
         else "transactional" if recent_share is not None else "unknown"
     )  # fmt: skip
     pivot_label = f"{lens.pivot.label} ({lens.pivot.date:%B %Y})"
-    dyad = " and ".join(lens.dyad)
+    dyad = " and ".join(lens.name_of(code) for code in lens.dyad)
     sentences = [
         f"Coded evidence of cooperation between {dyad} averaged {before_mean or 0:.1f} index "
         f"points ({_mean(before, 'events') or 0:.1f} events) a month before {pivot_label}, and "
@@ -245,6 +256,20 @@ def signpost_states(
     ]
 
 
+def key_months(index: pd.DataFrame, scored: pd.DataFrame, count: int = 6) -> list[KeyMonth]:
+    """The months with the highest index, newest first, each with its three weightiest events."""
+    if index.empty:
+        return []
+    top = index[index["index"] > 0].nlargest(count, "index").sort_values("month", ascending=False)
+    partnership = scored[scored["family_kind"] == "partnership"]
+    return [
+        KeyMonth(row.month, float(row.index),
+                 None if pd.isna(row.strategic_share) else float(row.strategic_share),
+                 _ids_by_score(partnership[partnership["month"] == row.month], 3))
+        for row in top.itertuples()
+    ]  # fmt: skip
+
+
 def timeline(events: pd.DataFrame, scored: pd.DataFrame) -> list[str]:
     """The curated events coded to the partnership, oldest first."""
     partnership = set(scored.loc[scored["family_kind"] == "partnership", "event_id"])
@@ -283,5 +308,5 @@ def assess(
         lens, as_of, since, headline(lens, index, scored, index_end), index, findings,
         timeline(events, scored), recent,
         signpost_states(lens.scenarios, signpost_hits, events, as_of),
-        set(events["event_id"]),
+        coverage, key_months(index, scored),
     )  # fmt: skip

@@ -141,6 +141,7 @@ class Lens(_Strict):
     reference: Reference
     dyad: tuple[str, str]
     context_actors: list[str]
+    actor_names: dict[str, str] = Field(default_factory=dict, description="ISO3 -> name")
     pivot: Pivot
     families: list[Family] = Field(min_length=1)
     scenarios: list[Scenario] = Field(default_factory=list)
@@ -161,6 +162,10 @@ class Lens(_Strict):
     def family(self, family_id: str) -> Family:
         """One family by id."""
         return next(f for f in self.families if f.id == family_id)
+
+    def name_of(self, code: str) -> str:
+        """An actor's name as the lens spells it, else its code."""
+        return self.actor_names.get(code, code)
 
     @property
     def actors(self) -> list[str]:

@@ -147,9 +147,11 @@ def brief_context(
     cited = _cited_ids(assessment)
     views = {i: event_view(rows[i]) for i in cited if i in rows}
     ordered = sorted(views.values(), key=lambda v: (rows[v.id]["date"], v.id))
+    lens = assessment.lens
     return {
         "a": assessment,
-        "lens": assessment.lens,
+        "lens": lens,
+        "dyad_names": " and ".join(lens.name_of(code) for code in lens.dyad),
         "sections": SECTIONS,
         "events": views,
         "evidence_list": ordered,
@@ -166,6 +168,7 @@ def _cited_ids(assessment: Assessment) -> list[str]:
     ids = list(assessment.headline.evidence) + list(assessment.timeline)
     ids += [i for f in assessment.findings.values() for i in f.evidence]
     ids += [i for s in assessment.signposts for i in s.evidence] + assessment.recent[:15]
+    ids += [i for month in assessment.key_months for i in month.evidence]
     return list(dict.fromkeys(ids))
 
 
