@@ -144,7 +144,7 @@ def test_demo_builds_the_store_writes_the_briefing_and_prints_the_headline(capsy
     store = tmp_path / "demo.duckdb"
     code, out, err = run(capsys, "--store", store, "demo", "--out", tmp_path / "out", "--no-serve")
     assert code == 0, err
-    assert "Coded evidence of cooperation between PRK and RUS" in out
+    assert "Coded evidence of cooperation between North Korea and Russia" in out
     assert (tmp_path / "out" / "briefing.html").stat().st_size > 100_000
     assert (tmp_path / "out" / "briefing.md").exists()
     code, out, _ = run(capsys, "--store", store, "stats", "--json")
