@@ -162,3 +162,13 @@ def test_demo_builds_the_store_writes_the_briefing_and_prints_the_headline(capsy
     assert all(1 <= len(m["top_events"]) <= 3 for m in busy)
     assert all(m["top_events"] == [] and m["strategic_share"] is None
                for m in months if not m["events"])  # fmt: skip
+
+
+def test_a_folder_stands_for_the_files_its_kind_reads(capsys, store, shared_data):
+    folder = shared_data / "gdelt" / "2024"  # three event files, a mentions file, a README
+    code, out, _ = run(capsys, "--store", store, "ingest", "gdelt", folder, "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["files"] == 3
+    assert sorted(r["file"] for r in summary["results"]) == [
+        "20240515224500.export.CSV", "20240819130000.export.CSV", "20241029231500.export.CSV",
+    ]  # fmt: skip

@@ -25,7 +25,14 @@ from . import __version__
 from .analysis.index import index_report
 from .errors import AxiswatchError, UserError
 from .evidence import assessment
-from .ingest import SOURCE_KINDS, FileResult, IngestSummary, bundled_files, ingest_files
+from .ingest import (
+    SOURCE_KINDS,
+    FileResult,
+    IngestSummary,
+    bundled_files,
+    expand_paths,
+    ingest_files,
+)
 from .lens import load_lens
 from .query import event_rows, events_to_csv, events_to_json, frame_records, select_events
 from .report.brief import write_brief
@@ -157,14 +164,14 @@ def _report_results(results: list[FileResult], as_json: bool, fail: bool = True)
 @app.command()
 def ingest(
     kind: Annotated[str, typer.Argument(help=f"Source kind: {', '.join(SOURCE_KINDS)}.")],
-    paths: Annotated[list[Path], typer.Argument(help="Files to load.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files, or folders of them, to load.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Load files of one source kind into the store (each file atomically)."""
     if kind not in SOURCE_KINDS:
         raise UserError(f"unknown source kind {kind!r}; choose one of: {', '.join(SOURCE_KINDS)}")
     with _store() as store:
-        results = _ingest_with_progress(store, [(kind, path) for path in paths])
+        results = _ingest_with_progress(store, [(kind, path) for path in expand_paths(kind, paths)])
     _report_results(results, as_json)
 
 
@@ -293,12 +300,10 @@ def brief(
 ) -> None:
     """Write the briefing: the paper's sections, charts, every claim linked to sources."""
     target = out_file or Path(f"briefing.{fmt.value}")
-    with _store(read_only=True) as store:
-        result, evidence = assessment(
-            store, load_lens(lens), since=_date(since, "--since"), until=_date(until, "--until")
-        )
-        summary = store.stats()
-    path = write_brief(result, evidence, target, fmt.value, summary)
+    window = {"since": _date(since, "--since"), "until": _date(until, "--until")}
+    with _store(read_only=True) as store, err.status("coding the events and writing the briefing"):
+        result, evidence = assessment(store, load_lens(lens), **window)
+        path = write_brief(result, evidence, target, fmt.value, store.stats())
     out.print(f"briefing written to {path}", highlight=False)
 
 
@@ -315,10 +320,11 @@ def demo(
     with _store() as store:
         results = _ingest_with_progress(store, bundled_files())
         _report_results(results, as_json=False, fail=False)
-        result, evidence = assessment(store, load_lens())
-        summary = store.stats()
-    html = write_brief(result, evidence, out_dir / "briefing.html", "html", summary)
-    md = write_brief(result, evidence, out_dir / "briefing.md", "md", summary)
+        with err.status("coding the events and writing the briefing"):
+            result, evidence = assessment(store, load_lens())
+            summary = store.stats()
+            html = write_brief(result, evidence, out_dir / "briefing.html", "html", summary)
+            md = write_brief(result, evidence, out_dir / "briefing.md", "md", summary)
     out.rule("Headline assessment")
     for sentence in result.headline.sentences:
         out.print(sentence, highlight=False)

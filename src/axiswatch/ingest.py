@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,19 @@ def ingest_file(
     return _outcome_result(load, outcome)
 
 
+def expand_paths(kind: str, paths: Sequence[str | Path]) -> list[Path]:
+    """Files to load: a folder stands for the files in it that its kind reads, sorted."""
+    patterns = get_source(kind).patterns
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        inside = [p for p in sorted(path.iterdir()) if p.is_file()]
+        expanded += [p for p in inside if any(fnmatch(p.name.lower(), pat) for pat in patterns)]
+    return expanded
+
+
 def ingest_files(
     store: Store,
     kind: str,
@@ -133,7 +147,7 @@ def ingest_files(
 ) -> IngestSummary:
     """Load many files of one kind; a file that fails is recorded and the rest go on."""
     summary = IngestSummary()
-    for path in paths:
+    for path in expand_paths(kind, paths):
         try:
             result = ingest_file(store, kind, path, max_bad_share=max_bad_share)
         except SourceError as exc:  # the file could not even be read: nothing to record

@@ -75,6 +75,8 @@ class Source(ABC):
     kind: ClassVar[str] = ""
     #: bundled files the demo loads, relative to ``axiswatch/data``
     bundled: ClassVar[tuple[str, ...]] = ()
+    #: file names (lower-cased glob patterns) this source reads when given a folder
+    patterns: ClassVar[tuple[str, ...]] = ()
 
     def fetch(self, location: str | Path) -> bytes:
         """The raw bytes of one local file."""

@@ -465,6 +465,7 @@ class GdeltSource(Source):
         "gdelt/2024/20240819130000.export.CSV",
         "gdelt/2024/20241029231500.export.CSV",
     )
+    patterns = ("*.export.csv", "*.export.csv.zip")
 
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
         """Events and rejects of one event file, in line order."""

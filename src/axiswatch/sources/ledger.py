@@ -144,6 +144,7 @@ class LedgerSource(Source):
 
     kind: ClassVar[str] = "ledger"
     bundled: ClassVar[tuple[str, ...]] = ("ledger/kim_putin_axis.yaml",)
+    patterns: ClassVar[tuple[str, ...]] = ("*.yaml", "*.yml")
 
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
         seen: set[str] = set()

@@ -548,6 +548,7 @@ class MissileSource(Source):
 
     kind: ClassVar[str] = KIND
     bundled: ClassVar[tuple[str, ...]] = (BUNDLED_TEST_FILE,)
+    patterns: ClassVar[tuple[str, ...]] = ("*_test.en.json", "*.csv", "*.xlsx")
 
     def __init__(self, lookups: Lookups | None = None) -> None:
         self.given_lookups = lookups

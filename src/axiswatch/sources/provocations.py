@@ -219,6 +219,7 @@ class ProvocationSource(Source):
     bundled: ClassVar[tuple[str, ...]] = (
         "dprk/csis_north_korea_provocations_1958_present.facts.csv",
     )
+    patterns: ClassVar[tuple[str, ...]] = ("*.csv",)
 
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
         seen: Counter[str] = Counter()

@@ -235,6 +235,7 @@ class UnSanctionsSource(Source):
 
     kind: ClassVar[str] = KIND
     bundled: ClassVar[tuple[str, ...]] = ("dprk/un_sc_consolidated_list_2020-11-30.xml",)
+    patterns: ClassVar[tuple[str, ...]] = ("*.xml",)
 
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
         root, lines = read_xml(data, name)
