@@ -59,6 +59,10 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
+#: rows the events table shows unless --limit says otherwise
+TABLE_LIMIT = 50
+
+
 class State:
     store_path: Path = default_store_path()
 
@@ -190,32 +194,37 @@ def events(
         EventFormat, typer.Option("--format", help="Output format.")
     ] = EventFormat.table,
     limit: Annotated[
-        int | None, typer.Option(help="At most this many events (newest first).")
+        int | None,
+        typer.Option(help=f"At most this many events, newest first (table: {TABLE_LIMIT})."),
     ] = None,
 ) -> None:
     """List events from the store."""
+    if limit is None and fmt is EventFormat.table:
+        limit = TABLE_LIMIT
     with _store(read_only=True) as store:
         expr = select_events(
             store.events(), actors=actor or [], since=_date(since, "--since"),
-            until=_date(until, "--until"), source=source, limit=limit,
+            until=_date(until, "--until"), source=source,
         )  # fmt: skip
-        table = store.to_arrow(expr)
+        total = store.execute(expr.count())
+        table = store.to_arrow(expr if limit is None else expr.limit(limit))
     if fmt is EventFormat.csv:
         sys.stdout.write(events_to_csv(table))
     elif fmt is EventFormat.json:
         sys.stdout.write(events_to_json(table) + "\n")
     else:
-        _print_events_table(event_rows(table))
+        _print_events_table(event_rows(table), total)
 
 
-def _print_events_table(rows: list[dict[str, Any]]) -> None:
+def _print_events_table(rows: list[dict[str, Any]], total: int) -> None:
     table = _table("date", "source", "actor → recipient", "type", "title")
     for row in rows:
         who = " → ".join(x for x in (row["actor"], row["recipient"]) if x)
         table.add_row(str(row["date"]), row["source"], who, row["plover_type"],
                       (row["title"] or "")[:90])  # fmt: skip
     out.print(table)
-    out.print(f"{len(rows)} events", style="dim")
+    more = f" of {total}; --limit or --format csv for more" if total > len(rows) else ""
+    out.print(f"{len(rows)} events{more}", style="dim")
 
 
 @app.command()
@@ -230,7 +239,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     for name, info in summary["sources"].items():
         table.add_row(name, str(info["events"]), info["first"], info["last"])
     out.print(table)
-    out.print(f"{summary['events']} events; files by status {summary['files']}; "
+    files = ", ".join(f"{n} {status}" for status, n in summary["files"].items()) or "none"
+    out.print(f"{summary['events']} events; files: {files}; "
               f"{summary['quarantined']} rows quarantined")  # fmt: skip
 
 
@@ -244,6 +254,9 @@ def quarantine(
         rows = store.quarantined(limit)
     if as_json:
         sys.stdout.write(json.dumps(rows, default=str) + "\n")
+        return
+    if not rows:
+        out.print("no rows quarantined")
         return
     table = _table("source", "file", "line", "reason")
     for row in rows:
