@@ -219,3 +219,12 @@ def test_kill_9_during_a_load_leaves_all_or_nothing(tmp_path):
         ingest_file(store, "ledger", path)
         assert store.scalar("SELECT count(*) FROM events") == 3000
         assert store.scalar("SELECT count(*) FROM ingest_ledger WHERE status = 'loaded'") == 1
+
+
+def test_retrying_a_broken_file_does_not_pile_up_quarantine_rows(store, tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("- id: [unclosed\n", encoding="utf-8")
+    for _ in range(3):
+        assert ingest_file(store, "ledger", path).status == "failed"
+    assert len(store.quarantined()) == 1
+    assert store.stats()["files"] == {"failed": 3}  # the ledger keeps every attempt

@@ -241,6 +241,10 @@ class Store:
         return int(new)
 
     def _quarantine(self, ingest_id: int, load: FileLoad, rejects: Sequence[Reject]) -> None:
+        # a retried file (same content, same source) replaces its earlier quarantine rows
+        self.con.execute(
+            "DELETE FROM quarantine WHERE source = ? AND sha256 = ?", [load.source, load.sha256]
+        )
         if not rejects:
             return
         now = _now()
