@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import signal
 import subprocess
@@ -189,42 +188,50 @@ def test_reading_a_store_that_does_not_exist_says_so(tmp_path):
 
 KILL_SCRIPT = """
 import sys
-from axiswatch.schema import events_table, new_event
-from axiswatch.store import FileLoad, Store
+from axiswatch.store import Store
 from axiswatch.ingest import ingest_file
 with Store(sys.argv[1]) as store:
     print("ready", flush=True)
-    ingest_file(store, "ledger", sys.argv[2])
+    for path in sys.argv[2:]:
+        ingest_file(store, "ledger", path)
 """
+FILES, PER_FILE = 24, 60
 
 
-def test_kill_9_during_a_load_leaves_all_or_nothing(tmp_path):
-    """A real process killed at random moments of a load: the file is in whole or not at all."""
-    path = write_ledger(tmp_path / "big.yaml", [ledger_entry(n) for n in range(3000)])
+def _file_states(store_path: Path) -> list[tuple[bool, int]]:
+    """For each test file: whether the ledger says it loaded, and how many of its events exist."""
+    with Store(store_path) as store:
+        loaded = {row[0] for row in store.con.execute(
+            "SELECT file FROM ingest_ledger WHERE status = 'loaded'").fetchall()}  # fmt: skip
+        ids = [row[0] for row in store.con.execute("SELECT source_id FROM events").fetchall()]
+    counts = [sum(1 for i in ids if int(i.rsplit("-", 1)[1]) // 100 == f) for f in range(FILES)]
+    return [(f"f{f:02d}.yaml" in loaded, counts[f]) for f in range(FILES)]
+
+
+def test_kill_9_during_loads_leaves_each_file_all_or_nothing(tmp_path):
+    """A real process loading many files, killed at random moments: each file whole or absent."""
+    paths = [
+        write_ledger(
+            tmp_path / f"f{f:02d}.yaml", [ledger_entry(f * 100 + k) for k in range(PER_FILE)]
+        )
+        for f in range(FILES)
+    ]
     store_path = tmp_path / "killed.duckdb"
     rng = random.Random(7)
-    for _ in range(4):
-        proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(store_path), str(path)],
-                                stdout=subprocess.PIPE, env={**os.environ})  # fmt: skip
+    seen_partway = False
+    for _ in range(5):
+        proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(store_path), *map(str, paths)],
+                                stdout=subprocess.PIPE)  # fmt: skip
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.0, 1.5))
+        time.sleep(rng.uniform(0.2, 3.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         proc.stdout.close()
-        with Store(store_path) as store:
-            loaded = store.scalar("SELECT count(*) FROM ingest_ledger WHERE status = 'loaded'")
-            events = store.scalar("SELECT count(*) FROM events")
-        assert (loaded, events) in ((0, 0), (1, 3000))
+        states = _file_states(store_path)
+        assert all(count == (PER_FILE if loaded else 0) for loaded, count in states), states
+        seen_partway |= 0 < sum(loaded for loaded, _ in states) < FILES
+    assert seen_partway  # at least one kill landed in the middle of the batch
     with Store(store_path) as store:
-        ingest_file(store, "ledger", path)
-        assert store.scalar("SELECT count(*) FROM events") == 3000
-        assert store.scalar("SELECT count(*) FROM ingest_ledger WHERE status = 'loaded'") == 1
-
-
-def test_retrying_a_broken_file_does_not_pile_up_quarantine_rows(store, tmp_path):
-    path = tmp_path / "broken.yaml"
-    path.write_text("- id: [unclosed\n", encoding="utf-8")
-    for _ in range(3):
-        assert ingest_file(store, "ledger", path).status == "failed"
-    assert len(store.quarantined()) == 1
-    assert store.stats()["files"] == {"failed": 3}  # the ledger keeps every attempt
+        for path in paths:
+            ingest_file(store, "ledger", path)
+    assert _file_states(store_path) == [(True, PER_FILE)] * FILES
