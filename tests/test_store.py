@@ -220,8 +220,8 @@ def test_kill_9_during_loads_leaves_each_file_all_or_nothing(tmp_path):
     rng = random.Random(7)
     seen_partway = False
     for _ in range(5):
-        proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(store_path), *map(str, paths)],
-                                stdout=subprocess.PIPE)  # fmt: skip
+        command = [sys.executable, "-c", KILL_SCRIPT, str(store_path), *map(str, paths)]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE)
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
         time.sleep(rng.uniform(0.2, 3.0))
         proc.send_signal(signal.SIGKILL)
