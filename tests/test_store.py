@@ -223,7 +223,7 @@ def test_kill_9_during_loads_leaves_each_file_all_or_nothing(tmp_path):
         command = [sys.executable, "-c", KILL_SCRIPT, str(store_path), *map(str, paths)]
         proc = subprocess.Popen(command, stdout=subprocess.PIPE)
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
-        time.sleep(rng.uniform(0.2, 3.0))
+        time.sleep(rng.uniform(0.1, 1.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         proc.stdout.close()
