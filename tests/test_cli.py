@@ -172,3 +172,16 @@ def test_a_folder_stands_for_the_files_its_kind_reads(capsys, store, shared_data
     assert sorted(r["file"] for r in summary["results"]) == [
         "20240515224500.export.CSV", "20240819130000.export.CSV", "20241029231500.export.CSV",
     ]  # fmt: skip
+
+
+def test_indicator_series_by_month(capsys, tmp_path, ledger):
+    store = tmp_path / "series.duckdb"
+    run(capsys, "--store", store, "ingest", "ledger", ledger)
+    code, out, _ = run(capsys, "--store", store, "series", "--family", "partnership")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and {r["family"] for r in rows} == {"partnership"}
+    summitry = [r for r in rows if r["indicator"] == "summitry"]
+    months = [r["month"] for r in summitry]
+    # the three PRK->RUS entries fall in February, April and June; the months between are 0
+    assert months == ["2023-02-01", "2023-03-01", "2023-04-01", "2023-05-01", "2023-06-01"]
+    assert [int(r["events"]) for r in summitry] == [1, 0, 1, 0, 1]

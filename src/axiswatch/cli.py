@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .analysis.index import index_report
+from .analysis.index import index_report, indicator_series
 from .errors import AxiswatchError, UserError
 from .evidence import assessment
 from .ingest import (
@@ -291,6 +291,34 @@ def index(
         sys.stdout.write(json.dumps(frame_records(frame), ensure_ascii=False) + "\n")
     else:
         _print_index(frame)
+
+
+@app.command()
+def series(
+    lens: Annotated[str, typer.Option(help="Lens name or path.")] = "kim-putin-axis",
+    family: Annotated[
+        list[str] | None, typer.Option("--family", help="Only these families (repeatable).")
+    ] = None,
+    fmt: Annotated[EventFormat, typer.Option("--format", help="Output format.")] = EventFormat.csv,
+) -> None:
+    """Monthly events and weighted score for every indicator of the lens (long form)."""
+    chosen = load_lens(lens)
+    unknown = sorted(set(family or []) - {f.id for f in chosen.families})
+    if unknown:
+        raise UserError(f"no family {', '.join(unknown)} in lens {chosen.name}")
+    with _store(read_only=True) as store:
+        _, evidence = assessment(store, chosen)
+    frame = indicator_series(evidence.scored, family or None)
+    frame = frame.assign(month=frame["month"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
+    if fmt is EventFormat.json:
+        sys.stdout.write(json.dumps(frame_records(frame), ensure_ascii=False) + "\n")
+    elif fmt is EventFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False, float_format="%.4f"))
+    else:
+        table = _table("month", "family", "indicator", "events", "score")
+        for row in frame[frame["events"] > 0].itertuples(index=False):
+            table.add_row(row.month, row.family, row.indicator, str(row.events), f"{row.score:.2f}")
+        out.print(table)
 
 
 def _print_index(frame: Any) -> None:

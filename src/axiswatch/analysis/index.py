@@ -49,31 +49,28 @@ def _month_range(months: pd.Series, until: pd.Timestamp | None = None) -> pd.Dat
     return pd.date_range(months.min(), end, freq="MS")
 
 
-def indicator_series(scored: pd.DataFrame) -> pd.DataFrame:
-    """Events and score per indicator per month (long form, months with no hits are 0)."""
-    if scored.empty:
-        return pd.DataFrame(columns=["month", "family", "indicator", "events", "score"])
-    grouped = scored.groupby(["family", "indicator", "month"]).agg(
+def indicator_series(scored: pd.DataFrame, families: list[str] | None = None) -> pd.DataFrame:
+    """Events and score per indicator per month, long form.
+
+    Each indicator runs from its first month with a hit to the last month of any hit;
+    months between with no hit are 0.
+    """
+    columns = ["month", "family", "indicator", "events", "score"]
+    mine = scored if families is None else scored[scored["family"].isin(families)]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = mine.groupby(["family", "indicator", "month"]).agg(
         events=("event_id", "nunique"), score=("score", "sum")
     )
-    months = _month_range(scored["month"])
+    last = mine["month"].max()
     frames = [
         part.droplevel(["family", "indicator"])
-        .reindex(months, fill_value=0)
+        .reindex(_month_range(part.index.get_level_values("month").to_series(), last), fill_value=0)
         .assign(family=family, indicator=indicator)
         for (family, indicator), part in grouped.groupby(level=["family", "indicator"])
     ]
     out = pd.concat(frames).rename_axis("month").reset_index()
-    return out[["month", "family", "indicator", "events", "score"]]
-
-
-def family_series(scored: pd.DataFrame, until: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Score and distinct events per family per month, wide by family (0 where none)."""
-    if scored.empty:
-        return pd.DataFrame()
-    months = _month_range(scored["month"], until)
-    score = scored.pivot_table(index="month", columns="family", values="score", aggfunc="sum")
-    return score.reindex(months, fill_value=0).fillna(0).rename_axis("month")
+    return out[columns].sort_values(["family", "indicator", "month"], ignore_index=True)
 
 
 def partnership_index(
