@@ -38,11 +38,6 @@ class Evidence:
     signposts: pd.DataFrame
     coverage: dict[str, dt.date]
 
-    def event(self, event_id: str) -> dict[str, object]:
-        """One event as a dict of its fields."""
-        row = self.events.loc[self.events["event_id"] == event_id]
-        return row.iloc[0].to_dict() if len(row) else {}
-
 
 def window(events: ir.Table, since: dt.date | None, until: dt.date | None) -> ir.Table:
     """Events between two dates (either may be open)."""

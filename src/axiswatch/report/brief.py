@@ -172,6 +172,15 @@ def _cited_ids(assessment: Assessment) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _render(context: dict[str, Any], fmt: str, chart_dir_name: str) -> str:
+    if fmt not in FORMATS:
+        raise UserError(f"unknown briefing format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    context = {**context, "chart_dir": chart_dir_name}
+    if fmt == "html":
+        context["vendored_js"] = _vendored_js()
+    return _environment().get_template(f"brief.{fmt}.j2").render(**context)
+
+
 def render_brief(
     assessment: Assessment,
     evidence: Evidence,
@@ -180,13 +189,7 @@ def render_brief(
     chart_dir_name: str = "brief_charts",
 ) -> str:
     """The briefing as HTML or Markdown text (Markdown links its charts in a folder)."""
-    if fmt not in FORMATS:
-        raise UserError(f"unknown briefing format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    context = brief_context(assessment, evidence, stats)
-    context["chart_dir"] = chart_dir_name
-    if fmt == "html":
-        context["vendored_js"] = _vendored_js()
-    return _environment().get_template(f"brief.{fmt}.j2").render(**context)
+    return _render(brief_context(assessment, evidence, stats), fmt, chart_dir_name)
 
 
 def write_brief(
@@ -197,10 +200,11 @@ def write_brief(
     stats: dict[str, Any] | None = None,
 ) -> Path:
     """Write the briefing (and, for Markdown, its SVG charts beside it); return its path."""
+    context = brief_context(assessment, evidence, stats)
+    text = _render(context, fmt, chart_dir(out).name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = render_brief(assessment, evidence, fmt, stats, chart_dir(out).name)
     if fmt == "md":
-        _write_svgs(briefing_charts(assessment, evidence.scored), out)
+        _write_svgs(context["charts"], out)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)
