@@ -185,3 +185,18 @@ def test_write_brief_is_atomic_and_leaves_no_temp_file(demo, tmp_path):
     result, evidence = demo
     out = write_brief(result, evidence, tmp_path / "b.html")
     assert out.exists() and not list(Path(tmp_path).glob("*.tmp"))
+
+
+def test_missing_values_never_show_as_nan(demo, demo_store):
+    result, evidence = demo
+    for fmt in ("html", "md"):
+        text = render_brief(result, evidence, fmt, demo_store.stats())
+        assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", text.split("<script>")[0]), fmt
+
+
+def test_signposts_are_judged_within_their_sources_coverage(demo):
+    result, evidence = demo
+    posts = {p.signpost: p for p in result.signposts}
+    assert posts["troops_keep_coming"].as_of == evidence.coverage["ledger"]
+    assert posts["troops_keep_coming"].fired  # further deployments reported in 2025
+    assert posts["hostility_to_south"].as_of == result.as_of  # CSIS runs to the latest date

@@ -58,6 +58,7 @@ class SignpostState:
     window_days: int
     fired: bool
     evidence: list[str]
+    as_of: dt.date
 
 
 @dataclass(frozen=True)
@@ -231,26 +232,32 @@ def headline(lens: Lens, index: pd.DataFrame, scored: pd.DataFrame, as_of: dt.da
 
 
 def _signpost_state(
-    scenario: str, post: Signpost, dated: pd.DataFrame, as_of: dt.date
-) -> SignpostState:
+    scenario: str, post: Signpost, dated: pd.DataFrame, as_of: dt.date,
+    coverage: dict[str, dt.date],
+) -> SignpostState:  # fmt: skip
+    matched = dated[dated["signpost"] == post.id]
+    as_of = coverage_end(matched, coverage, as_of)
     start = as_of - dt.timedelta(days=post.window_days)
-    inside = (dated["signpost"] == post.id) & (dated["date"] > start) & (dated["date"] <= as_of)
-    mine = dated[inside].sort_values("date", ascending=False)
-    ids = list(dict.fromkeys(mine["event_id"]))
+    mine = matched[(matched["date"] > start) & (matched["date"] <= as_of)]
+    ids = list(dict.fromkeys(mine.sort_values("date", ascending=False)["event_id"]))
     return SignpostState(
         scenario, post.id, post.title, len(ids), post.threshold, post.window_days,
-        len(ids) >= post.threshold, ids[:5],
+        len(ids) >= post.threshold, ids[:5], as_of,
     )  # fmt: skip
 
 
 def signpost_states(
-    scenarios: list[Scenario], hits: pd.DataFrame, events: pd.DataFrame, as_of: dt.date
+    scenarios: list[Scenario],
+    hits: pd.DataFrame,
+    events: pd.DataFrame,
+    as_of: dt.date,
+    coverage: dict[str, dt.date] | None = None,
 ) -> list[SignpostState]:
-    """Each signpost's matches within its window before the assessment date."""
-    dated = hits.merge(events[["event_id", "date"]], on="event_id", how="inner")
+    """Each signpost's matches in its window, ending where its sources' coverage ends."""
+    dated = hits.merge(events[["event_id", "source", "date"]], on="event_id", how="inner")
     dated["date"] = pd.to_datetime(dated["date"]).dt.date
     return [
-        _signpost_state(scenario.id, post, dated, as_of)
+        _signpost_state(scenario.id, post, dated, as_of, coverage or {})
         for scenario in scenarios
         for post in scenario.signposts
     ]
@@ -307,6 +314,6 @@ def assess(
     return Assessment(
         lens, as_of, since, headline(lens, index, scored, index_end), index, findings,
         timeline(events, scored), recent,
-        signpost_states(lens.scenarios, signpost_hits, events, as_of),
+        signpost_states(lens.scenarios, signpost_hits, events, as_of, coverage),
         coverage, key_months(index, scored),
     )  # fmt: skip

@@ -87,8 +87,14 @@ def _citations(row: dict[str, Any]) -> list[Citation]:
     return found
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN or pandas' NA: a field with no value (lists and arrays are values)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def event_view(row: dict[str, Any]) -> EventView:
     """A display view of one event row."""
+    row = {key: None if _missing(value) else value for key, value in row.items()}
     who = " → ".join(str(x) for x in (row.get("actor"), row.get("recipient")) if x)
     grade = f"{row.get('reliability') or '?'}{row.get('credibility') or ''}"
     return EventView(
