@@ -98,7 +98,15 @@ def test_findings_cover_every_family_and_say_unknown_when_empty(demo):
     assert set(result.findings) == {f.id for f in lens.families}
     recommendations = result.of_kind("recommendation")
     assert len(recommendations) == 5
-    statuses = ("happening", "some movement", "stalled", "mixed", "reversing", "unknown")
+    statuses = (
+        "happening",
+        "some movement",
+        "stalling",
+        "stalled",
+        "mixed",
+        "reversing",
+        "unknown",
+    )
     assert all(f.status.startswith(statuses) for f in recommendations)
     information = result.findings["rec_information"]  # loudspeakers off, broadcasts stopped
     assert information.against_last_year > 0 and information.status.startswith("reversing")

@@ -17,6 +17,8 @@ from .index import partnership_index
 
 #: a recommendation is "active" with this many events in the last year, "some movement" with one
 ACTIVE_THRESHOLD = 2
+#: ... and is "stalling" when its latest step toward it is older than this
+QUIET_DAYS = 180
 RECENT_DAYS = 365
 TIMELINE_SOURCES = ("ledger",)
 
@@ -127,8 +129,13 @@ def _trend(last: int, prior: int) -> str:
     return "rising" if ratio >= 1.25 else "falling" if ratio <= 0.8 else "steady"
 
 
-def _status(kind: str, total: int, moves_for: int, moves_against: int) -> str:
-    """A family's status; a recommendation weighs moves toward it against moves away."""
+def _status(
+    kind: str, total: int, moves_for: int, moves_against: int, quiet_days: int | None
+) -> str:
+    """A family's status; a recommendation weighs steps toward it against steps away.
+
+    ``quiet_days`` is the time since the latest step toward it (None: no step in the year).
+    """
     if total == 0:
         return "unknown: no coded evidence"
     if kind != "recommendation":
@@ -138,6 +145,8 @@ def _status(kind: str, total: int, moves_for: int, moves_against: int) -> str:
         return f"mixed: {moves_for} step(s) toward it, {moves_against} away"
     if moves_against:
         return "reversing: steps away from it, none toward it"
+    if quiet_days is not None and quiet_days > QUIET_DAYS:
+        return f"stalling: no step toward it in the last {quiet_days} days"
     if moves_for >= ACTIVE_THRESHOLD:
         return "happening"
     return "some movement" if moves_for else "stalled: nothing in the last year"
@@ -165,13 +174,15 @@ def family_finding(
     prior = _window(mine, as_of - 2 * year, as_of - year)
     n_last, n_prior = last["event_id"].nunique(), prior["event_id"].nunique()
     total = mine["event_id"].nunique()
-    moves_for = last.loc[last["direction"] == "for", "event_id"].nunique()
+    toward = last[last["direction"] == "for"]
+    moves_for = toward["event_id"].nunique()
+    quiet_days = (as_of - toward["date"].max().date()).days if moves_for else None
     moves_against = last.loc[last["direction"] == "against", "event_id"].nunique()
     evidence = _ids_by_score(last, 5) or _ids_by_score(mine, 5)
     return Finding(
         family.id, family.kind, family.title, family.question, family.section, total,
         n_last, n_prior, mine["date"].max().date() if total else None, _trend(n_last, n_prior),
-        _status(family.kind, total, moves_for, moves_against), evidence, as_of,
+        _status(family.kind, total, moves_for, moves_against, quiet_days), evidence, as_of,
         moves_for, moves_against,
     )  # fmt: skip
 
