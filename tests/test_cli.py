@@ -39,7 +39,9 @@ def test_ingest_json_summary_and_idempotent_rerun(capsys, store, ledger):
     summary = json.loads(out)
     assert code == 0
     assert (summary["files"], summary["accepted"], summary["rejected"]) == (1, 6, 1)
-    assert summary["quarantined"][0]["status"] == "partial"
+    assert summary["results"][0]["status"] == "partial"
+    [row] = summary["quarantined"]
+    assert row["file"] == "ledger.yaml" and row["line"] > 1 and "2023-13-01" in row["reason"]
     code, out, _ = run(capsys, "--store", store, "ingest", "ledger", ledger, "--json")
     assert code == 0 and json.loads(out)["results"][0]["status"] == "unchanged"
 

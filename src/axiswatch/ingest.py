@@ -45,9 +45,14 @@ class FileResult:
     new: int = 0
     skipped: int = 0
     reason: str | None = None
+    #: the rows this load quarantined: (line, reason); line 0 is the file itself
+    quarantine: tuple[tuple[int, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The counts and status (the quarantined rows are listed apart)."""
+        summary = asdict(self)
+        del summary["quarantine"]
+        return summary
 
 
 @dataclass
@@ -74,7 +79,11 @@ class IngestSummary:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "new": sum(f.new for f in self.files),
-            "quarantined": [f.as_dict() for f in self.files if f.rejected or f.reason],
+            "quarantined": [
+                {"source": f.source, "file": f.file, "line": line, "reason": reason}
+                for f in self.files
+                for line, reason in f.quarantine
+            ],
             "results": [f.as_dict() for f in self.files],
         }
 
@@ -91,10 +100,10 @@ def judge(result: ParseResult, max_bad_share: float) -> tuple[str, str | None]:
     return "partial", None
 
 
-def _outcome_result(load: FileLoad, outcome: LoadOutcome) -> FileResult:
+def _outcome_result(load: FileLoad, outcome: LoadOutcome, rejects: Sequence[Reject]) -> FileResult:
     return FileResult(
         load.source, load.file, outcome.status, outcome.accepted, outcome.rejected,
-        outcome.new, outcome.skipped, outcome.reason,
+        outcome.new, outcome.skipped, outcome.reason, tuple((r.line, r.reason) for r in rejects),
     )  # fmt: skip
 
 
@@ -112,16 +121,16 @@ def ingest_file(
     try:
         result = source.parse(data, path.name)
     except SourceError as exc:
-        failure = str(exc)
-        outcome = store.record_load(load, empty_events(), [Reject(0, failure)], "failed", failure)
-        return _outcome_result(load, outcome)
+        failure = [Reject(0, str(exc))]
+        outcome = store.record_load(load, empty_events(), failure, "failed", str(exc))
+        return _outcome_result(load, outcome, failure)
     status, reason = judge(result, max_bad_share)
     events = result.events if status != "rejected" else result.events.slice(0, 0)
     rejects = result.rejects + ([Reject(0, reason)] if reason else [])
     outcome = store.record_load(
         load, events, rejects, status, reason, skipped=result.skipped.total()
     )
-    return _outcome_result(load, outcome)
+    return _outcome_result(load, outcome, rejects)
 
 
 def expand_paths(kind: str, paths: Sequence[str | Path]) -> list[Path]:
