@@ -368,7 +368,7 @@ def demo(
             md = write_brief(result, evidence, out_dir / "briefing.md", "md", summary)
     out.rule("Headline assessment")
     for sentence in result.headline.sentences:
-        out.print(sentence, highlight=False)
+        out.print(sentence, highlight=False, soft_wrap=False)
     out.print(f"\nstore: {STATE.store_path}  ({summary['events']} events)")
     out.print(f"briefing: {html.resolve()}\n          {md.resolve()}", highlight=False)
     if not no_serve:
