@@ -367,7 +367,7 @@ def demo(
             html = write_brief(result, evidence, out_dir / "briefing.html", "html", summary)
             md = write_brief(result, evidence, out_dir / "briefing.md", "md", summary)
     out.rule("Headline assessment")
-    for sentence in result.headline.sentences:
+    for sentence in [*result.headline.sentences, *result.threat_lines.values()]:
         out.print(sentence, highlight=False, soft_wrap=False)
     out.print(f"\nstore: {STATE.store_path}  ({summary['events']} events)")
     out.print(f"briefing: {html.resolve()}\n          {md.resolve()}", highlight=False)

@@ -103,6 +103,11 @@ class Assessment:
     coverage: dict[str, dt.date] = field(default_factory=dict)
     key_months: list[KeyMonth] = field(default_factory=list)
 
+    @property
+    def threat_lines(self) -> dict[str, str]:
+        """One sentence per threat prong, by family id."""
+        return {f.family: threat_sentence(f) for f in self.of_kind("threat")}
+
     def of_kind(self, kind: str) -> list[Finding]:
         return [f for f in self.findings.values() if f.kind == kind]
 
@@ -255,6 +260,17 @@ def _signpost_state(
         scenario, post.id, post.title, len(ids), post.threshold, post.window_days,
         len(ids) >= post.threshold, ids[:5], as_of,
     )  # fmt: skip
+
+
+def threat_sentence(finding: Finding) -> str:
+    """One line on a threat prong: its evidence in the last year against the year before."""
+    if finding.unknown:
+        return f"{finding.title}: no coded evidence."
+    return (
+        f"{finding.title}: {finding.events_last_year} coded events in the year to "
+        f"{finding.as_of:%B %Y}, against {finding.events_prior_year} the year before "
+        f"({finding.trend})."
+    )
 
 
 def signpost_states(
