@@ -208,3 +208,23 @@ def test_signposts_are_judged_within_their_sources_coverage(demo):
     assert posts["troops_keep_coming"].as_of == evidence.coverage["ledger"]
     assert posts["troops_keep_coming"].fired  # further deployments reported in 2025
     assert posts["hostility_to_south"].as_of == result.as_of  # CSIS runs to the latest date
+
+
+@pytest.mark.parametrize("setup", ["empty", "gdelt only", "before the data"])
+def test_thin_evidence_gives_an_explained_briefing_not_a_crash(tmp_path, shared_data, setup):
+    with Store(tmp_path / "thin.duckdb") as store:
+        until = None
+        if setup != "empty":
+            ingest_file(
+                store, "gdelt", shared_data / "gdelt" / "2024" / "20241029231500.export.CSV"
+            )
+        if setup == "before the data":
+            until = dt.date(2000, 1, 1)
+        result, evidence = assessment(store, load_lens(), until=until)
+        html = render_brief(result, evidence, "html", store.stats())
+        markdown = render_brief(result, evidence, "md", store.stats())
+    assert result.headline.verdict == "unknown" and result.index.empty
+    assert "No coded evidence of the partnership yet." in markdown
+    assert all(f.unknown or f.status for f in result.findings.values())
+    assert "Unknown: no coded evidence" in html
+    assert not re.search(r"\bnan\b|\bNaN\b", markdown)

@@ -187,3 +187,24 @@ def test_indicator_series_by_month(capsys, tmp_path, ledger):
     # the three PRK->RUS entries fall in February, April and June; the months between are 0
     assert months == ["2023-02-01", "2023-03-01", "2023-04-01", "2023-05-01", "2023-06-01"]
     assert [int(r["events"]) for r in summitry] == [1, 0, 1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["index"],
+        ["index", "--format", "json"],
+        ["series"],
+        ["brief", "--format", "md"],
+        ["stats"],
+        ["events"],
+    ],
+)
+def test_an_empty_store_answers_every_command(capsys, tmp_path, command):
+    store = tmp_path / "empty.duckdb"
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    run(capsys, "--store", store, "ingest", "ledger", empty)
+    args = [*command, "--out", tmp_path / "b.md"] if command[0] == "brief" else command
+    code, out, err = run(capsys, "--store", store, *args)
+    assert code == 0 and "Traceback" not in err, err

@@ -322,6 +322,9 @@ def series(
 
 
 def _print_index(frame: Any) -> None:
+    if frame.empty:
+        out.print("no partnership evidence in the store for this lens")
+        return
     table = _table("month", "trans.", "strat.", "index", "strat. share", "events", "top event")
     for row in frame.itertuples(index=False):
         share = "" if row.strategic_share != row.strategic_share else f"{row.strategic_share:.0%}"

@@ -19,6 +19,18 @@ SCORED_COLUMNS = (
     "event_id", "source", "date", "month", "family", "family_kind", "indicator", "component",
     "direction", "weight", "evidence", "score",
 )  # fmt: skip
+#: the dtypes of columns that are not text, so that an empty frame still has them
+_DTYPES = {
+    "date": "datetime64[ns]", "month": "datetime64[ns]", "weight": "float64",
+    "evidence": "float64", "score": "float64", "transactional": "float64",
+    "strategic": "float64", "index": "float64", "strategic_share": "float64",
+    "events": "int64",
+}  # fmt: skip
+
+
+def empty_frame(columns: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """A frame with no rows whose date and number columns still have their types."""
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, "object")) for c in columns})
 
 
 def evidence_weight(events: pd.DataFrame) -> pd.Series:
@@ -35,7 +47,7 @@ def month_start(dates: pd.Series) -> pd.Series:
 def scored_hits(hits: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Hits joined to their events' dates, with each hit's score."""
     if hits.empty or events.empty:
-        return pd.DataFrame(columns=list(SCORED_COLUMNS))
+        return empty_frame(SCORED_COLUMNS)
     dated = events[["event_id", "source", "date"]].assign(evidence=evidence_weight(events))
     frame = hits.merge(dated, on="event_id", how="inner")
     frame["date"] = pd.to_datetime(frame["date"])
@@ -58,7 +70,7 @@ def indicator_series(scored: pd.DataFrame, families: list[str] | None = None) ->
     columns = ["month", "family", "indicator", "events", "score"]
     mine = scored if families is None else scored[scored["family"].isin(families)]
     if mine.empty:
-        return pd.DataFrame(columns=columns)
+        return empty_frame(columns)
     grouped = mine.groupby(["family", "indicator", "month"]).agg(
         events=("event_id", "nunique"), score=("score", "sum")
     )
@@ -84,7 +96,7 @@ def partnership_index(
     columns = ["month", "transactional", "strategic", "index", "strategic_share", "events"]
     part = scored[scored["family"] == family]
     if part.empty:
-        return pd.DataFrame(columns=columns)
+        return empty_frame(columns)
     months = _month_range(part["month"], until)
     components = part.pivot_table(
         index="month", columns="component", values="score", aggfunc="sum"
@@ -100,12 +112,12 @@ def top_events(
     scored: pd.DataFrame, events: pd.DataFrame, by: str = "month", per_group: int = 3
 ) -> pd.DataFrame:
     """The events that weigh most in each group (month, family or indicator)."""
+    keep = ["event_id", "date", "source", "actor", "recipient", "title", "summary", "url"]
     if scored.empty:
-        return pd.DataFrame(columns=[by, "event_id", "score"])
+        return empty_frame([by, "score", *keep])
     per_event = scored.groupby([by, "event_id"], as_index=False)["score"].sum()
     ranked = per_event.sort_values([by, "score"], ascending=[True, False])
     top = ranked.groupby(by, group_keys=False).head(per_group)
-    keep = ["event_id", "date", "source", "actor", "recipient", "title", "summary", "url"]
     return top.merge(events[keep], on="event_id", how="left")
 
 
