@@ -208,3 +208,10 @@ def test_an_empty_store_answers_every_command(capsys, tmp_path, command):
     args = [*command, "--out", tmp_path / "b.md"] if command[0] == "brief" else command
     code, out, err = run(capsys, "--store", store, *args)
     assert code == 0 and "Traceback" not in err, err
+
+
+def test_a_rejected_file_exits_2_with_its_first_bad_row(capsys, store, tmp_path):
+    bad = write_ledger(tmp_path / "bad.yaml", [ledger_entry(1, plover_type="FIGHT")])
+    code, _, err = run(capsys, "--store", store, "ingest", "ledger", bad)
+    assert code == 2 and err.count("\n") == 1
+    assert "bad.yaml: file rejected: 1 of 1 rows bad" in err and "FIGHT" in err

@@ -346,13 +346,21 @@ def test_padded_geonames_are_normalised(shared_data: Path, source: GdeltSource) 
     assert all("  " not in p and " ," not in p for p in places if p)
 
 
-def test_old_gdelt1_layout_is_quarantined(shared_data: Path, source: GdeltSource) -> None:
-    path = shared_data / "gdelt" / "fixtures" / "gdelt1_events_historical_head100.tsv"
-    result = source.parse(path.read_bytes(), path.name)
-    assert result.events.num_rows == 0 and len(result.rejects) == 100
-    assert {r.reason for r in result.rejects} == {
-        "57 columns, expected 61", "58 columns, expected 61",
-    }  # fmt: skip
+def test_gdelt1_rows_inside_a_gdelt2_file_are_quarantined(
+    shared_data: Path, source: GdeltSource
+) -> None:
+    """A whole GDELT 1.0 file is named as such (below); stray 1.0 rows in a 2.0 file are rows."""
+    old = shared_data / "gdelt" / "fixtures" / "gdelt1_events_historical_head100.tsv"
+    stray = old.read_bytes().splitlines()[:3]
+    lines = _lines(shared_data)
+    data = b"\n".join([*lines[:10], *stray, *lines[10:]]) + b"\n"
+    result = source.parse(data, "mixed.export.CSV")
+    assert [r.line for r in result.rejects] == [11, 12, 13]
+    assert {r.reason for r in result.rejects} <= {
+        "57 columns, expected 61",
+        "58 columns, expected 61",
+    }
+    assert result.rows_seen == len(lines) + 3
 
 
 # --- mentions ----------------------------------------------------------------------------
@@ -433,3 +441,17 @@ def test_damaged_zips_never_crash(position: int, replacement: bytes) -> None:
     position %= len(zipped)
     damaged = zipped[:position] + replacement + zipped[position + len(replacement) :]
     assert_parses_or_source_error(GdeltSource(), damaged, NORTH_KOREA_FILE + ".zip")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "layout"),
+    [
+        ("gdelt1_events_historical_head100.tsv", "GDELT 1.0 event file"),
+        ("gdelt2_mentions_20150218230000_head100.tsv", "GDELT 2.0 mentions file"),
+        ("gdelt2_gkg_20150218230000_head100.tsv", "GDELT GKG 2.1 file"),
+    ],
+)
+def test_other_gdelt_layouts_are_named(shared_data: Path, fixture: str, layout: str) -> None:
+    data = (shared_data / "gdelt" / "fixtures" / fixture).read_bytes()
+    with pytest.raises(SourceError, match=f"this looks like a {layout}"):
+        GdeltSource().parse(data, fixture)

@@ -152,15 +152,16 @@ def _ingest_with_progress(store: Store, jobs: list[tuple[str, Path]]) -> list[Fi
 
 def _report_results(results: list[FileResult], as_json: bool, fail: bool = True) -> None:
     """Print what each file did; failures go to stderr, and end the run with 2 if ``fail``."""
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status in ("failed", "rejected")]
     if as_json:
         sys.stdout.write(json.dumps(IngestSummary(results).to_dict()) + "\n")
     else:
         for result in results:
-            if result.status != "failed":
+            if result not in failed:
                 out.print(_result_line(result), highlight=False, markup=False)
     for result in failed:
-        err.print(f"error: {result.reason}", highlight=False, markup=False)
+        where = "" if result.status == "failed" else f"{result.file}: "
+        err.print(f"error: {where}{result.reason}", highlight=False, markup=False)
     if failed and fail:
         raise typer.Exit(2)
 
@@ -376,7 +377,7 @@ def demo(
     out.print(f"briefing: {html.resolve()}\n          {md.resolve()}", highlight=False)
     if not no_serve:
         out.print("(the dashboard is not part of this release; nothing to serve)", style="dim")
-    if any(r.status == "failed" for r in results):
+    if any(r.status in ("failed", "rejected") for r in results):
         raise typer.Exit(2)
 
 

@@ -94,8 +94,10 @@ def judge(result: ParseResult, max_bad_share: float) -> tuple[str, str | None]:
     if bad == 0:
         return "loaded", None
     if bad / seen > max_bad_share:
+        first = result.rejects[0]
         return "rejected", (
-            f"file rejected: {bad} of {seen} rows bad ({bad / seen:.0%}, over {max_bad_share:.0%})"
+            f"file rejected: {bad} of {seen} rows bad ({bad / seen:.0%}, over "
+            f"{max_bad_share:.0%}); first, line {first.line}: {first.reason}"
         )
     return "partial", None
 

@@ -452,6 +452,26 @@ def _map_events(text: _Raw, table: pa.Table) -> Iterator[Row]:
         yield line, new_event("gdelt", event.pop("source_id"), **event)
 
 
+#: column counts of other GDELT layouts, and what those files are
+OTHER_LAYOUTS = {
+    57: "a GDELT 1.0 event file (57 or 58 columns)",
+    58: "a GDELT 1.0 event file (57 or 58 columns)",
+    16: "a GDELT 2.0 mentions file",
+    27: "a GDELT GKG 2.1 file",
+}
+_COUNT = re.compile(r"^(\d+) columns, expected")
+
+
+def _refuse_other_layouts(text: _Raw, table: pa.Table, name: str) -> None:
+    """A file none of whose rows fit, all in one known other layout, is named for what it is."""
+    if table.num_rows or not text.rejects:
+        return
+    counts = [m.group(1) for r in text.rejects if (m := _COUNT.match(r.reason))]
+    layouts = {OTHER_LAYOUTS.get(int(count)) for count in counts}
+    if len(counts) == len(text.rejects) and len(layouts) == 1 and None not in layouts:
+        raise SourceError(f"{name}: this looks like {layouts.pop()}, not a GDELT 2.0 event file")
+
+
 class GdeltSource(Source):
     """GDELT 2.0 15-minute event files.
 
@@ -470,6 +490,7 @@ class GdeltSource(Source):
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
         """Events and rejects of one event file, in line order."""
         text, table = _read(data, name, EVENT_COLUMNS, ".export.CSV")
+        _refuse_other_layouts(text, table, name)
         numbered: list[Row] = [(reject.line, reject) for reject in text.rejects]
         numbered.extend(_map_events(text, table))
         return iter(sorted(numbered, key=lambda item: item[0]))
