@@ -33,7 +33,7 @@ def page():
     if reason:
         if os.environ.get("CI"):
             pytest.fail(reason)  # CI installs the browser: missing there is a failure
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
