@@ -15,7 +15,11 @@ from ..errors import AxiswatchError
 from . import data  # noqa: F401
 
 # isort: split
-from . import analysis, demo  # noqa: F401
+from . import (  # noqa: F401
+    analysis,
+    demo,
+    web,  # noqa: F401
+)
 from .app import app, err
 
 __all__ = ["app", "main", "run"]

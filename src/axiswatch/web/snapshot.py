@@ -1,0 +1,194 @@
+"""Read-only snapshots of the store, so the dashboard keeps serving while an ingest writes.
+
+DuckDB lets one process write a file and takes a file lock for it: while
+``axiswatch ingest`` holds the store, nobody else may open it, not even to read. The
+dashboard therefore never reads the store itself. It copies the file (under a brief
+read-only lock, which only succeeds when no writer holds it) to a private snapshot and
+serves every request from that copy. When the store file changes, a background thread
+takes a fresh copy, warms its caches and swaps it in; while a writer holds the lock,
+the last good snapshot keeps serving and the copy is retried later. The dashboard
+holds the store's lock only for the seconds the copy takes, and never while serving.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import StoreError
+from ..store import Store
+
+#: seconds between checks of the store file for changes
+REFRESH_SECONDS = 5.0
+#: cached results kept per snapshot (rendered pages, query results)
+CACHE_ENTRIES = 512
+
+
+@dataclass
+class Snapshot:
+    """One read-only copy of the store, with its version and its caches."""
+
+    version: int
+    store: Store
+    path: Path
+    taken_at: float
+    signature: tuple[int, ...]
+    #: held while a query runs: one DuckDB connection serves one statement at a time
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The value cached under ``key`` for this snapshot, computed on a miss."""
+        with self._cache_lock:
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        value = compute()
+        with self._cache_lock:
+            self.cache[key] = value
+            if len(self.cache) > CACHE_ENTRIES:
+                self.cache.popitem(last=False)
+        return value
+
+    def query(self, run: Callable[[Store], Any]) -> Any:
+        """Run ``run(store)`` with the snapshot's connection to itself."""
+        with self.lock:
+            return run(self.store)
+
+    def close(self) -> None:
+        with self.lock:
+            self.store.close()
+        self.path.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
+
+
+def file_signature(path: Path) -> tuple[int, ...]:
+    """What changes when the store is written: the size and mtime of the file and its WAL."""
+    parts: list[int] = []
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = candidate.stat()
+        except FileNotFoundError:
+            parts += [0, 0]
+        else:
+            parts += [stat.st_size, stat.st_mtime_ns]
+    return tuple(parts)
+
+
+def copy_store(source: Path, target: Path) -> bool:
+    """Copy the store under a read-only lock; False when a writer holds it now."""
+    if not source.exists():
+        raise StoreError(f"{source}: no store here yet; run 'axiswatch ingest' or 'demo'")
+    try:
+        guard = duckdb.connect(str(source), read_only=True)
+    except duckdb.IOException:
+        return False  # a writer holds the file: try again later
+    except duckdb.Error as exc:
+        raise StoreError(f"{source}: cannot open as a DuckDB store ({exc})") from None
+    try:
+        shutil.copyfile(source, target)
+        wal = source.with_name(source.name + ".wal")
+        if wal.exists():
+            shutil.copyfile(wal, target.with_name(target.name + ".wal"))
+    finally:
+        guard.close()
+    return True
+
+
+class Snapshots:
+    """The current snapshot of a store, refreshed in the background when the store changes."""
+
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        warm: Callable[[Snapshot], None] | None = None,
+        refresh_seconds: float = REFRESH_SECONDS,
+        work_dir: Path | None = None,
+    ) -> None:
+        self.store_path = Path(store_path)
+        self.warm = warm or (lambda snapshot: None)
+        self.refresh_seconds = refresh_seconds
+        self._tmp = tempfile.TemporaryDirectory(prefix="axiswatch-web-", dir=work_dir)
+        self.work_dir = Path(self._tmp.name)
+        self._current: Snapshot | None = None
+        self._retired: list[Snapshot] = []
+        self._swap = threading.Lock()
+        self._refreshing = threading.Lock()
+        self._checked = 0.0
+        self.last_error: str | None = None
+        self.busy_since: float | None = None
+
+    def take(self, wait_seconds: float = 30.0) -> Snapshot:
+        """Take the first snapshot, waiting up to ``wait_seconds`` for a writer to finish."""
+        deadline = time.monotonic() + wait_seconds
+        while not self._refresh(force=True):
+            if time.monotonic() > deadline:
+                raise StoreError(f"{self.store_path}: a writer has held the store for too long")
+            time.sleep(0.5)
+        assert self._current is not None
+        return self._current
+
+    def current(self) -> Snapshot:
+        """The snapshot to serve; starts a background refresh when one is due."""
+        if self._current is None:
+            return self.take()
+        now = time.monotonic()
+        if now - self._checked >= self.refresh_seconds and not self._refreshing.locked():
+            self._checked = now
+            threading.Thread(target=self._refresh, daemon=True, name="snapshot").start()
+        return self._current
+
+    def _refresh(self, force: bool = False) -> bool:
+        """Copy the store if it changed; True when the current snapshot is up to date."""
+        if not self._refreshing.acquire(blocking=False):
+            return self._current is not None
+        try:
+            signature = file_signature(self.store_path)
+            if not force and self._current and self._current.signature == signature:
+                return True
+            version = self._current.version + 1 if self._current else 1
+            target = self.work_dir / f"snapshot-{version}.duckdb"
+            if not copy_store(self.store_path, target):
+                self.busy_since = self.busy_since or time.time()
+                return False
+            snapshot = Snapshot(version, Store(target, read_only=True), target, time.time(),
+                                signature)  # fmt: skip
+            self.warm(snapshot)
+            self._install(snapshot)
+            self.busy_since = None
+            self.last_error = None
+            return True
+        except Exception as exc:  # a failed refresh keeps the last good snapshot serving
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            if self._current is None:
+                raise
+            return False
+        finally:
+            self._refreshing.release()
+
+    def _install(self, snapshot: Snapshot) -> None:
+        with self._swap:
+            # the one before the previous is closed: requests finish long before two refreshes
+            while len(self._retired) > 1:
+                self._retired.pop(0).close()
+            if self._current is not None:
+                self._retired.append(self._current)
+            self._current = snapshot
+
+    def close(self) -> None:
+        with self._swap:
+            for snapshot in [*self._retired, *([self._current] if self._current else [])]:
+                snapshot.close()
+            self._retired, self._current = [], None
+        self._tmp.cleanup()
