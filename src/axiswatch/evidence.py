@@ -8,14 +8,14 @@ the few thousand events the lens cares about.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from .analysis.assessment import Assessment, assess
-from .analysis.index import scored_hits
+from .analysis.index import NEWS_SOURCES, empty_frame, normalise_media_volume, scored_hits
 from .coding import indicator_hits, signpost_hits
 from .lens.model import Lens
 from .store import Store
@@ -28,15 +28,24 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
+VOLUME_COLUMNS = ("source", "month", "events")
+
+
 @dataclass
 class Evidence:
-    """The events a lens matched, its scored indicator hits and its signpost hits."""
+    """The events a lens matched, its scored indicator hits and its signpost hits.
+
+    ``volume`` counts, per news source and month, every event in the store that
+    involves the dyad's states (matched or not): the media volume the index is
+    normalised by. ``scored`` already carries that normalisation.
+    """
 
     lens: Lens
     events: pd.DataFrame
     scored: pd.DataFrame
     signposts: pd.DataFrame
     coverage: dict[str, dt.date]
+    volume: pd.DataFrame = field(default_factory=lambda: empty_frame(VOLUME_COLUMNS))
 
 
 def window(events: ir.Table, since: dt.date | None, until: dt.date | None) -> ir.Table:
@@ -46,6 +55,17 @@ def window(events: ir.Table, since: dt.date | None, until: dt.date | None) -> ir
     if until is not None:
         events = events.filter(events.date <= until)
     return events
+
+
+def media_volume(events: ir.Table, lens: Lens) -> ir.Table:
+    """Per news source and month, the events involving either dyad state (the news volume)."""
+    dyad = list(lens.dyad)
+    news = events.filter(
+        events.source.isin(NEWS_SOURCES) & (events.actor.isin(dyad) | events.recipient.isin(dyad))
+    )
+    return news.group_by(["source", news.date.truncate("M").name("month")]).aggregate(
+        events=news.count()
+    )
 
 
 def gather(
@@ -61,7 +81,10 @@ def gather(
     frame["date"] = pd.to_datetime(frame["date"])
     last = store.execute(events.group_by("source").aggregate(last=events.date.max()))
     coverage = {row.source: pd.Timestamp(row.last).date() for row in last.itertuples()}
-    return Evidence(lens, frame, scored_hits(hits, frame), posts, coverage)
+    volume = store.execute(media_volume(events, lens))
+    volume["month"] = pd.to_datetime(volume["month"]).astype("datetime64[ns]")
+    scored = normalise_media_volume(scored_hits(hits, frame), volume)
+    return Evidence(lens, frame, scored, posts, coverage, volume[list(VOLUME_COLUMNS)])
 
 
 def assessment(

@@ -10,6 +10,7 @@ indicators the lens marks as such. See docs/methodology.md.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: evidence weight of an event with no confidence of its own, by Admiralty source grade
@@ -143,3 +144,127 @@ def index_report(
     }  # fmt: skip
     out = frame.assign(top_events=[behind.get(month, []) for month in frame["month"]])
     return out.assign(month=out["month"].dt.strftime("%Y-%m-%d")).reset_index(drop=True)
+
+
+# -- media volume, bands, weeks and families ------------------------------------------------
+
+#: sources whose event counts rise and fall with how much the world's news reports
+NEWS_SOURCES = ("gdelt",)
+
+
+def media_volume_factors(volume: pd.DataFrame) -> pd.DataFrame:
+    """Per source and month, the factor that scales a news source's scores to a typical month.
+
+    ``volume`` holds (source, month, events): everything the source recorded that month
+    involving the dyad's states, matched by the lens or not. The factor is the source's
+    median monthly volume over that month's volume, so a month the news covered twice as
+    heavily counts each of its events half as much.
+    """
+    columns = ["source", "month", "factor"]
+    news = volume[volume["source"].isin(NEWS_SOURCES) & (volume["events"] > 0)]
+    if news.empty:
+        return empty_frame(columns)
+    typical = news.groupby("source")["events"].transform("median")
+    return news.assign(factor=typical / news["events"])[columns]
+
+
+def normalise_media_volume(scored: pd.DataFrame, volume: pd.DataFrame) -> pd.DataFrame:
+    """Scored hits with news-source scores scaled by their month's media volume factor."""
+    factors = media_volume_factors(volume)
+    if scored.empty or factors.empty:
+        return scored
+    joined = scored.merge(factors, on=["source", "month"], how="left")
+    factor = joined["factor"].where(joined["source"].isin(NEWS_SOURCES)).fillna(1.0)
+    return scored.assign(score=(joined["score"] * factor).to_numpy())
+
+
+def period_start(dates: pd.Series, freq: str) -> pd.Series:
+    """The first day of each date's month (``M``) or ISO week, Monday (``W``)."""
+    if freq == "W":
+        return pd.to_datetime(dates).dt.to_period("W-SUN").dt.start_time
+    return month_start(dates)
+
+
+def weekly_index(scored: pd.DataFrame, family: str = "partnership") -> pd.DataFrame:
+    """The partnership index by ISO week (weeks start on Monday), in the monthly layout."""
+    part = scored[scored["family"] == family]
+    if part.empty:
+        return empty_frame(["week", "transactional", "strategic", "index", "strategic_share",
+                            "events"])  # fmt: skip
+    weekly = part.assign(month=period_start(part["date"], "W"))
+    out = partnership_index(weekly, family)
+    weeks = pd.date_range(out["month"].min(), out["month"].max(), freq="W-MON")
+    filled = out.set_index("month").reindex(weeks).rename_axis("month").reset_index()
+    numbers = ["transactional", "strategic", "index", "events"]
+    filled[numbers] = filled[numbers].fillna(0)
+    return filled.astype({"events": "int64"}).rename(columns={"month": "week"})
+
+
+def with_rolling_mix(index: pd.DataFrame, months: int = 6) -> pd.DataFrame:
+    """The index with the strategic share and strategic/transactional ratio over ``months``.
+
+    One month's share swings with a single event; over six months it shows the mix.
+    Both are left empty where the window holds no evidence (or, for the ratio, no
+    transactional evidence to divide by).
+    """
+    rolled = index[["strategic", "transactional", "index"]].rolling(months, min_periods=1).sum()
+    share = (rolled["strategic"] / rolled["index"]).where(rolled["index"] > 0)
+    ratio = (rolled["strategic"] / rolled["transactional"]).where(rolled["transactional"] > 0)
+    return index.assign(**{f"strategic_share_{months}m": share, f"ratio_{months}m": ratio})
+
+
+def index_bands(
+    scored: pd.DataFrame,
+    index: pd.DataFrame,
+    *,
+    family: str = "partnership",
+    draws: int = 500,
+    level: float = 0.8,
+    seed: int = 20241204,
+) -> pd.DataFrame:
+    """Bootstrap bands for the monthly index and its components, resampling events.
+
+    Each draw takes as many events as there are, with replacement, from the family's
+    events (each with all its hits) and recomputes every month; the band is the central
+    ``level`` of the draws. Seeded: the same evidence gives the same bands.
+    """
+    columns = ["month", *(f"{c}_{e}" for c in ("index", "transactional", "strategic")
+                         for e in ("low", "high"))]  # fmt: skip
+    part = scored[scored["family"] == family]
+    if part.empty or index.empty:
+        return empty_frame(columns)
+    per_event = part.pivot_table(index=["event_id", "month"], columns="component",
+                                 values="score", aggfunc="sum", fill_value=0.0)  # fmt: skip
+    per_event = per_event.reindex(columns=["transactional", "strategic"], fill_value=0.0)
+    months = pd.DatetimeIndex(index["month"])
+    position = months.get_indexer(per_event.index.get_level_values("month"))
+    keep = position >= 0
+    onehot = np.zeros((int(keep.sum()), len(months)))
+    onehot[np.arange(int(keep.sum())), position[keep]] = 1.0
+    rng = np.random.default_rng(seed)
+    n = len(per_event)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=draws)[:, keep]
+    out = {"month": months}
+    tail = (1 - level) / 2
+    for component in ("transactional", "strategic"):
+        draws_by_month = (counts * per_event[component].to_numpy()[keep]) @ onehot
+        out[f"{component}_low"] = np.quantile(draws_by_month, tail, axis=0)
+        out[f"{component}_high"] = np.quantile(draws_by_month, 1 - tail, axis=0)
+    totals = (counts * per_event.sum(axis=1).to_numpy()[keep]) @ onehot
+    out["index_low"] = np.quantile(totals, tail, axis=0)
+    out["index_high"] = np.quantile(totals, 1 - tail, axis=0)
+    return pd.DataFrame(out)[columns]
+
+
+def family_index(
+    scored: pd.DataFrame, family: str, until: pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """Monthly weighted evidence and distinct events of one family (a threat index, say)."""
+    columns = ["month", "index", "events"]
+    part = scored[scored["family"] == family]
+    if part.empty:
+        return empty_frame(columns)
+    months = _month_range(part["month"], until)
+    grouped = part.groupby("month").agg(index=("score", "sum"), events=("event_id", "nunique"))
+    out = grouped.reindex(months, fill_value=0).rename_axis("month").reset_index()
+    return out.astype({"index": "float64", "events": "int64"})[columns]
