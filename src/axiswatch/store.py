@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +58,27 @@ CREATE TABLE IF NOT EXISTS quarantine (
 _META_DDL = "CREATE TABLE IF NOT EXISTS axiswatch_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 #: statuses of a load that put the file's rows in the store
 LOADED_STATUSES = ("loaded", "partial")
+
+
+def archive_dir(store_path: Path) -> Path:
+    """Where ``gdelt sync --keep all`` writes its Parquet: beside the store file
+    (``axiswatch.duckdb`` → ``axiswatch.gdelt-archive/day=YYYY-MM-DD/*.parquet``)."""
+    return store_path.with_name(f"{store_path.stem}.gdelt-archive")
+
+
+_CITATIONS_SQL = """
+WITH c AS (
+    SELECT CAST(GlobalEventID AS VARCHAR) AS sid,
+           list(struct_pack(
+               publisher := MentionSourceName, title := NULL::VARCHAR,
+               date := strftime(try_strptime(CAST(MentionTimeDate AS VARCHAR), '%Y%m%d%H%M%S'),
+                                '%Y-%m-%d'),
+               url := MentionIdentifier
+           ) ORDER BY MentionTimeDate, MentionSourceName, MentionIdentifier) AS cites
+    FROM _cites GROUP BY 1
+)
+SELECT f.* REPLACE (coalesce(c.cites, f.citations) AS citations)
+FROM ({finished}) f LEFT JOIN c ON c.sid = f.source_id"""
 
 
 def default_store_path() -> Path:
@@ -167,9 +188,25 @@ class Store:
         """An Ibis expression over one of the store's tables."""
         return self._ibis.table(name)
 
+    def archive_files(self) -> list[Path]:
+        """The Parquet files of the GDELT archive beside this store (``gdelt sync --keep all``)."""
+        if str(self.path) == ":memory:":
+            return []
+        folder = archive_dir(self.path)
+        return sorted(folder.glob("day=*/*.parquet")) if folder.is_dir() else []
+
     def events(self) -> ibis.Table:
-        """All canonical events, as an Ibis table expression."""
-        return self.table("events")
+        """All canonical events, as an Ibis table expression: the ``events`` table, and the
+        GDELT Parquet archive's events that the table does not hold."""
+        if not self.archive_files():
+            return self.table("events")
+        columns = ", ".join(f'"{f.name}"' for f in EVENT_SCHEMA)
+        pattern = str(archive_dir(self.path) / "day=*" / "*.parquet").replace("'", "''")
+        return self._ibis.sql(
+            f"SELECT {columns} FROM events UNION ALL "
+            f"SELECT {columns} FROM read_parquet('{pattern}', hive_partitioning = false) a "
+            "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = a.event_id)"
+        )
 
     def execute(self, expr: ibis.Expr) -> Any:
         """Run an Ibis expression on this store (a DataFrame, Series or scalar)."""
@@ -223,8 +260,35 @@ class Store:
         )
         self.con.register("_staged", stamped)
         try:
+            return self._upsert_from("SELECT * FROM _staged")
+        finally:
+            self.con.unregister("_staged")
+
+    def upsert_mapped(
+        self, mapped: pa.Table, finish_sql: Callable[[str], str], citations: pa.Table | None
+    ) -> int:
+        """Upsert GDELT rows mapped column-wise (``sources.gdelt_fast``): ``finish_sql``
+        completes them in SQL; ``citations`` (mentions by GlobalEventID) fill ``citations``.
+        Call inside ``transaction()``; returns how many events were new."""
+        self.con.register("_mapped", mapped)
+        if citations is not None:
+            self.con.register("_cites", citations)
+        try:
+            finished = finish_sql("_mapped")
+            query = _CITATIONS_SQL.format(finished=finished) if citations is not None else finished
+            return self._upsert_from(
+                f"SELECT * REPLACE (TIMESTAMPTZ '{_now().isoformat()}' AS ingested_at) "
+                f"FROM ({query})"
+            )
+        finally:
+            self.con.unregister("_mapped")
+            if citations is not None:
+                self.con.unregister("_cites")
+
+    def _upsert_from(self, query: str) -> int:
+        try:
             self.con.execute(
-                "CREATE TEMP TABLE _incoming AS SELECT * FROM _staged "
+                f"CREATE TEMP TABLE _incoming AS SELECT * FROM ({query}) "
                 "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY line DESC) = 1"
             )
             new = self.scalar(
@@ -237,8 +301,64 @@ class Store:
             self.con.execute("INSERT INTO events BY NAME SELECT * FROM _incoming")
         finally:
             self.con.execute("DROP TABLE IF EXISTS _incoming")
-            self.con.unregister("_staged")
         return int(new)
+
+    # -- the GDELT sync's ledger ------------------------------------------------------------
+
+    def done_files(self, source: str, statuses: Sequence[str]) -> set[str]:
+        """Names of the files whose latest ledger row for ``source`` has one of ``statuses``."""
+        marks = ", ".join("?" * len(statuses))
+        rows = self.con.execute(
+            f"SELECT file FROM ingest_ledger WHERE source = ? AND status IN ({marks})",
+            [source, *statuses],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def newest_file(self, source: str, statuses: Sequence[str]) -> str | None:
+        """The greatest file name done for ``source`` (GDELT names start with their time)."""
+        marks = ", ".join("?" * len(statuses))
+        found = self.scalar(
+            f"SELECT max(file) FROM ingest_ledger WHERE source = ? AND status IN ({marks})",
+            [source, *statuses],
+        )
+        return str(found) if found is not None else None
+
+    def ledger_paths(self, source: str) -> set[str]:
+        """The ``path`` of every ledger row of ``source``."""
+        rows = self.con.execute(
+            "SELECT DISTINCT path FROM ingest_ledger WHERE source = ? AND path IS NOT NULL",
+            [source],
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def record_file(
+        self, *, source: str, file: str, path: str, sha256: str, seen: int, accepted: int,
+        rejects: Sequence[Reject], skipped: int, status: str, reason: str | None,
+    ) -> None:  # fmt: skip
+        """One ledger row, and its quarantine rows replacing the file's earlier ones (call
+        inside ``transaction()``; events are written apart)."""
+        ingest_id = self._next_ingest_id()
+        now = _now()
+        self.con.execute("DELETE FROM quarantine WHERE source = ? AND file = ?", [source, file])
+        if rejects:
+            rows = pa.table({
+                "ingest_id": [ingest_id] * len(rejects), "source": [source] * len(rejects),
+                "file": [file] * len(rejects), "sha256": [sha256] * len(rejects),
+                "line": [r.line for r in rejects], "reason": [r.reason for r in rejects],
+                "raw": [r.raw[:2000] for r in rejects],
+            })  # fmt: skip
+            self.con.register("_rejects", rows)
+            try:
+                self.con.execute("INSERT INTO quarantine SELECT *, ? FROM _rejects", [now])
+            finally:
+                self.con.unregister("_rejects")
+        self.con.execute(
+            "INSERT INTO ingest_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ingest_id, source, file, path, sha256, seen, accepted, len(rejects), accepted,
+                skipped, status, reason, now, now,
+            ],
+        )  # fmt: skip
 
     def _quarantine(self, ingest_id: int, load: FileLoad, rejects: Sequence[Reject]) -> None:
         # a retried file (same content, same source) replaces its earlier quarantine rows

@@ -18,6 +18,7 @@ from . import data  # noqa: F401
 from . import (  # noqa: F401
     analysis,
     demo,
+    gdelt,  # noqa: F401
     web,  # noqa: F401
 )
 from .app import app, err

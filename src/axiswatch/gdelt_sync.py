@@ -1,0 +1,623 @@
+"""GDELT 2.0 at full scale: list, download, verify, load and resume.
+
+``sync`` reads GDELT's file list (``masterfilelist.txt``; ``lastupdate.txt`` for the latest
+quarter-hour; their ``-translation`` twins for the translingual stream), picks the event
+files (and, if asked, the mentions files) in a date window, and loads each file once:
+
+- **Download**: worker threads fetch the zips concurrently. A 5xx answer, a time-out, a
+  broken connection or a body whose size or MD5 differs from the list is retried with
+  exponential backoff; a 404 or an empty file is *skipped* (GDELT lists files it never
+  published) and recorded so in the ingest ledger. With a cache directory, a verified zip
+  is written there atomically (temp file + rename) and read from there next time.
+- **Parse and keep**: ``sources.gdelt_fast`` parses the zips column-wise and drops, before
+  any mapping, the rows the lens does not need (``keep="lens"``), or keeps them all
+  (``keep="all"``).
+- **Load**: the main thread writes results in batches, each batch one DuckDB transaction
+  holding its files' events, quarantine rows and ledger rows. ``keep="lens"`` upserts into
+  the store's ``events`` table (by ``event_id``, so an event listed twice is one event);
+  ``keep="all"`` writes date-partitioned Parquet beside the store (see ``archive_dir``),
+  renamed into place before the batch commits; ``Store.events()`` reads it.
+- **Resume**: a file whose ledger row says it is done is not fetched again. A sync killed
+  at any moment loses at most its open batch (no ledger rows, no events), and Parquet
+  files that no committed ledger row names are deleted when the next sync starts; a rerun
+  therefore ends with the store a clean run gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import http.client
+import os
+import random
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .errors import SourceError, UserError
+from .lens import load_lens
+from .sources.base import Reject
+from .sources.gdelt import read_mentions_raw
+from .sources.gdelt_fast import FastResult, KeepFilter, finish_sql, read_fast
+from .store import Store, archive_dir
+
+DEFAULT_BASE_URL = "http://data.gdeltproject.org/gdeltv2/"
+#: ledger ``source`` of the files each keep mode loaded (a file counts as done per mode)
+LEDGER_SOURCES = {"lens": "gdelt", "all": "gdelt-archive"}
+#: ledger statuses after which a file is not fetched again (``failed`` is retried)
+DONE_STATUSES = ("loaded", "partial", "rejected", "skipped")
+TABLES = ("events", "mentions")
+KEEP_MODES = ("lens", "all")
+_SUFFIXES = {"events": ".export.CSV.zip", "mentions": ".mentions.CSV.zip"}
+_NAME = re.compile(r"^(\d{14})\.(translation\.)?(export|mentions|gkg)\.(csv|CSV)\.zip$")
+_MD5 = re.compile(r"^[0-9a-fA-F]{32}$")
+_KINDS = {"export": "events", "mentions": "mentions", "gkg": "gkg"}
+
+
+# --- the file list -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """One line of a GDELT file list: a zip, its size and MD5."""
+
+    size: int
+    md5: str
+    url: str
+    name: str
+    stamp: dt.datetime
+    table: str
+    translingual: bool = False
+
+
+def parse_file_list(text: str) -> tuple[list[ListedFile], list[tuple[int, str]]]:
+    """The files of a ``masterfilelist.txt``/``lastupdate.txt``, and (line, reason) of the
+    lines that cannot be read (they are reported, the rest is used)."""
+    files: list[ListedFile] = []
+    malformed: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3:
+            malformed.append((number, f"{len(parts)} fields, expected SIZE MD5 URL"))
+            continue
+        size, md5, url = parts
+        name = url.rsplit("/", 1)[-1]
+        match = _NAME.match(name)
+        if not size.isdigit():
+            malformed.append((number, f"size {size!r} is not a number"))
+        elif not _MD5.match(md5):
+            malformed.append((number, f"MD5 {md5!r} is not 32 hex digits"))
+        elif not match:
+            malformed.append((number, f"{name!r} is not a GDELT 2.0 file name"))
+        else:
+            try:
+                stamp = dt.datetime.strptime(match.group(1), "%Y%m%d%H%M%S")
+            except ValueError:
+                malformed.append((number, f"{name!r} has no valid timestamp"))
+                continue
+            table = _KINDS[match.group(3)]
+            files.append(
+                ListedFile(int(size), md5.lower(), url, name, stamp, table, bool(match.group(2)))
+            )
+    return files, malformed
+
+
+# --- downloading ------------------------------------------------------------------------------
+
+
+class Missing(Exception):
+    """A listed file that is not there (404) or empty: skipped, not retried."""
+
+
+class Transient(Exception):
+    """A failure worth retrying: 5xx, time-out, broken connection, size or MD5 mismatch."""
+
+
+@dataclass(frozen=True)
+class Fetcher:
+    """Gets files from a GDELT mirror, with retries and an optional cache."""
+
+    base_url: str = DEFAULT_BASE_URL
+    cache: Path | None = None
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 1.0
+
+    def url(self, name: str) -> str:
+        return self.base_url.rstrip("/") + "/" + name
+
+    def _get_once(self, url: str) -> bytes:
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code in (404, 410):
+                raise Missing(f"not found ({exc.code})") from None
+            if exc.code >= 500 or exc.code == 429:
+                raise Transient(f"HTTP {exc.code}") from None
+            raise SourceError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+        except TimeoutError as exc:
+            raise Transient(f"timed out ({exc})") from None
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise Transient(f"connection failed ({reason})") from None
+
+    def get(
+        self, name: str, check: Callable[[bytes], None] = lambda data: None
+    ) -> tuple[bytes, int]:
+        """A file's bytes, checked by ``check`` (raise Transient to retry), and the retries."""
+        retries = 0
+        while True:
+            try:
+                data = self._get_once(self.url(name))
+                check(data)
+                return data, retries
+            except Transient as exc:
+                if retries >= self.retries:
+                    raise Transient(f"{exc}, after {retries} retries") from None
+                time.sleep(self.backoff * 2**retries * (0.5 + random.random() / 2))
+                retries += 1
+
+    def text(self, name: str) -> str:
+        """A small text file (a file list); any failure is a one-line SourceError."""
+        try:
+            data, _ = self.get(name)
+        except (Missing, Transient) as exc:
+            raise SourceError(f"{self.url(name)}: {exc}") from None
+        return data.decode("utf-8", "replace")
+
+    def listed(self, entry: ListedFile) -> tuple[bytes, int]:
+        """A listed zip, verified against the list's size and MD5, from the cache if there."""
+        cached = self.cache / entry.name if self.cache else None
+        if cached is not None and cached.is_file() and cached.stat().st_size == entry.size:
+            data = cached.read_bytes()
+            if hashlib.md5(data).hexdigest() == entry.md5:
+                return data, 0
+        if entry.size == 0:
+            raise Missing("empty file (size 0 in the list)")
+
+        def verify(data: bytes) -> None:
+            if not data:
+                raise Missing("empty file")
+            if len(data) != entry.size:
+                raise Transient(f"size {len(data)}, the list says {entry.size}")
+            if hashlib.md5(data).hexdigest() != entry.md5:
+                raise Transient("MD5 differs from the list")
+
+        data, retries = self.get(entry.name, verify)
+        if cached is not None:
+            _write_atomic(cached, data)
+        return data, retries
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temp file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+# --- one quarter-hour ---------------------------------------------------------------------------
+
+
+@dataclass
+class FileOutcome:
+    """What became of one listed file (before it is written)."""
+
+    entry: ListedFile
+    status: str  # loaded, partial, rejected, skipped, failed
+    sha256: str = ""
+    size: int = 0
+    retries: int = 0
+    reason: str | None = None
+    result: FastResult | None = None
+    #: event table only: citations per GlobalEventID from the mentions file of the same stamp
+    mentions: FileOutcome | None = None
+    citations: pa.Table | None = None
+
+    @property
+    def kept(self) -> int:
+        return self.result.events.num_rows if self.result else 0
+
+    @property
+    def seen(self) -> int:
+        return self.result.seen if self.result else 0
+
+    @property
+    def rejects(self) -> list[Reject]:
+        found = list(self.result.rejects) if self.result else []
+        return found + (
+            [Reject(0, self.reason)] if self.reason and self.status != "skipped" else []
+        )
+
+
+def _judge(result: FastResult, max_bad_share: float) -> tuple[str, str | None]:
+    judged = result.events.num_rows + len(result.rejects)
+    bad = len(result.rejects)
+    if bad == 0:
+        return "loaded", None
+    if judged and bad / judged > max_bad_share:
+        first = result.rejects[0]
+        return "rejected", (
+            f"file rejected: {bad} of {judged} rows bad ({bad / judged:.0%}); "
+            f"first, line {first.line}: {first.reason}"
+        )
+    return "partial", None
+
+
+def _download(fetcher: Fetcher, entry: ListedFile) -> FileOutcome | tuple[bytes, int]:
+    try:
+        return fetcher.listed(entry)
+    except Missing as exc:
+        return FileOutcome(entry, "skipped", reason=str(exc))
+    except (Transient, SourceError) as exc:
+        return FileOutcome(entry, "failed", reason=str(exc))
+
+
+def process_events(
+    fetcher: Fetcher, entry: ListedFile, keep: KeepFilter | None, max_bad_share: float
+) -> FileOutcome:
+    """Download, verify and parse one event zip (runs in a worker thread)."""
+    got = _download(fetcher, entry)
+    if isinstance(got, FileOutcome):
+        return got
+    data, retries = got
+    outcome = FileOutcome(entry, "loaded", hashlib.sha256(data).hexdigest(), len(data), retries)
+    try:
+        result = read_fast(data, entry.name, keep, finished=False)
+    except SourceError as exc:
+        outcome.status, outcome.reason = "rejected", str(exc)
+        return outcome
+    status, reason = _judge(result, max_bad_share)
+    if status == "rejected":
+        result.events = result.events.slice(0, 0)
+    outcome.status, outcome.reason, outcome.result = status, reason, result
+    return outcome
+
+
+def process_mentions(fetcher: Fetcher, entry: ListedFile, ids: pa.Array) -> FileOutcome:
+    """Download a mentions zip and gather, per GlobalEventID in ``ids``, its citations."""
+    got = _download(fetcher, entry)
+    if isinstance(got, FileOutcome):
+        return got
+    data, retries = got
+    outcome = FileOutcome(entry, "loaded", hashlib.sha256(data).hexdigest(), len(data), retries)
+    try:
+        mentions = read_mentions_raw(data, entry.name)
+    except SourceError as exc:
+        outcome.status, outcome.reason = "rejected", str(exc)
+        return outcome
+    mine = mentions.filter(pc.is_in(mentions["GlobalEventID"], ids))
+    outcome.citations = mine.select(
+        ["GlobalEventID", "MentionSourceName", "MentionIdentifier", "MentionTimeDate"]
+    )
+    return outcome
+
+
+# --- the sync ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """What to sync and how (the ``axiswatch gdelt sync`` options)."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    base_url: str = DEFAULT_BASE_URL
+    workers: int = 4
+    tables: tuple[str, ...] = ("events",)
+    keep: str = "lens"
+    lens: str = "kim-putin-axis"
+    translingual: bool = False
+    latest: bool = False
+    cache: Path | None = None
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 1.0
+    max_bad_share: float = 0.5
+    #: a batch (one transaction) closes after this many files or seconds
+    batch_files: int = 48
+    batch_seconds: float = 2.0
+
+    def check(self) -> None:
+        unknown = set(self.tables) - set(TABLES)
+        if unknown or "events" not in self.tables:
+            raise UserError(f"--tables {','.join(self.tables)}: choose events or events,mentions")
+        if self.keep not in KEEP_MODES:
+            raise UserError(f"--keep {self.keep!r}: choose lens or all")
+        if self.workers < 1:
+            raise UserError("--workers must be at least 1")
+        if not self.latest and (self.since is None or self.until is None):
+            raise UserError("give --since and --until (or --latest)")
+        if self.since and self.until and self.since > self.until:
+            raise UserError(f"--since {self.since} is after --until {self.until}")
+
+
+@dataclass
+class SyncSummary:
+    """What a sync did, for the end-of-run summary and ``--json``."""
+
+    listed: int = 0
+    done_before: int = 0
+    files: Counter[str] = field(default_factory=Counter)
+    kept: int = 0
+    seen: int = 0
+    quarantined: int = 0
+    retried: int = 0
+    skipped_rule: int = 0
+    new: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (file, status, reason)
+
+    @property
+    def failed(self) -> int:
+        return self.files["failed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "listed": self.listed, "done_before": self.done_before, "files": dict(self.files),
+            "events_kept": self.kept, "events_seen": self.seen, "events_new": self.new,
+            "quarantined": self.quarantined, "retried": self.retried,
+            "skipped_by_rule": self.skipped_rule, "bytes": self.bytes,
+            "seconds": round(self.seconds, 3),
+            "malformed_list_lines": [{"line": n, "reason": r} for n, r in self.malformed],
+            "problems": [{"file": f, "status": s, "reason": r} for f, s, r in self.problems],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Where a running sync is (handed to the progress callback after each file)."""
+
+    done: int
+    total: int
+    kept: int
+    seen: int
+    bytes: int
+    seconds: float
+
+
+def _lists(options: SyncOptions) -> tuple[str, ...]:
+    base = "lastupdate" if options.latest else "masterfilelist"
+    return (f"{base}.txt",) + ((f"{base}-translation.txt",) if options.translingual else ())
+
+
+def plan(
+    fetcher: Fetcher, options: SyncOptions
+) -> tuple[list[ListedFile], dict[str, ListedFile], list[tuple[int, str]]]:
+    """The event files in the window, the mentions files by stamp, and malformed list lines."""
+    entries: list[ListedFile] = []
+    malformed: list[tuple[int, str]] = []
+    for name in _lists(options):
+        found, bad = parse_file_list(fetcher.text(name))
+        entries += found
+        malformed += bad
+
+    def wanted(entry: ListedFile) -> bool:
+        if entry.translingual and not options.translingual:
+            return False
+        day = entry.stamp.date()
+        return options.latest or bool(
+            options.since and options.until and options.since <= day <= options.until
+        )
+
+    chosen = {e.name: e for e in entries if wanted(e)}  # a file listed twice counts once
+    events = sorted((e for e in chosen.values() if e.table == "events"), key=lambda e: e.name)
+    mentions = {}
+    if "mentions" in options.tables:
+        mentions = {e.name: e for e in chosen.values() if e.table == "mentions"}
+    return events, mentions, malformed
+
+
+def _mentions_name(event_file: str) -> str:
+    return event_file.replace(".export.", ".mentions.")
+
+
+def _keep_filter(options: SyncOptions) -> KeepFilter | None:
+    if options.keep == "all":
+        return None
+    lens = load_lens(options.lens)
+    return KeepFilter(tuple(lens.dyad), tuple(lens.actors))
+
+
+def _work(
+    fetcher: Fetcher,
+    entry: ListedFile,
+    mentions: ListedFile | None,
+    keep: KeepFilter | None,
+    options: SyncOptions,
+) -> FileOutcome:
+    outcome = process_events(fetcher, entry, keep, options.max_bad_share)
+    if mentions is not None:
+        ids = (
+            pc.unique(outcome.result.events["source_id"])
+            if outcome.result is not None
+            else pa.array([], pa.string())
+        )
+        outcome.mentions = process_mentions(fetcher, mentions, pc.cast(ids, pa.int64()))
+    return outcome
+
+
+def _bounded(
+    pool: ThreadPoolExecutor, jobs: list[Callable[[], FileOutcome]], ahead: int
+) -> Iterator[FileOutcome]:
+    """Results in completion order, never more than ``ahead`` jobs in flight (flat memory)."""
+    pending: set[Future[FileOutcome]] = set()
+    queue = iter(jobs)
+    for job in queue:
+        pending.add(pool.submit(job))
+        if len(pending) >= ahead:
+            break
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(pool.submit(nxt))
+
+
+def sync(
+    store: Store,
+    options: SyncOptions,
+    on_progress: Callable[[SyncProgress], None] | None = None,
+) -> SyncSummary:
+    """Bring the store up to date with GDELT for the window in ``options``."""
+    options.check()
+    started = time.perf_counter()
+    fetcher = Fetcher(options.base_url, options.cache, options.timeout, options.retries,
+                      options.backoff)  # fmt: skip
+    keep = _keep_filter(options)
+    source = LEDGER_SOURCES[options.keep]
+    writer = _Writer(store, source, options.keep)
+    writer.remove_orphans()
+    events, mentions, malformed = plan(fetcher, options)
+    done = store.done_files(source, DONE_STATUSES)
+    todo = [e for e in events if e.name not in done]
+    summary = SyncSummary(listed=len(events), done_before=len(events) - len(todo))
+    summary.malformed = malformed
+    jobs: list[Callable[[], FileOutcome]] = [
+        partial(_work, fetcher, e, mentions.get(_mentions_name(e.name)), keep, options)
+        for e in todo
+    ]
+    batch: list[FileOutcome] = []
+    opened = time.perf_counter()
+    with ThreadPoolExecutor(options.workers, thread_name_prefix="gdelt") as pool:
+        for count, outcome in enumerate(_bounded(pool, jobs, options.workers * 3), start=1):
+            batch.append(outcome)
+            _count(summary, outcome)
+            full = len(batch) >= options.batch_files
+            if full or time.perf_counter() - opened >= options.batch_seconds:
+                summary.new += writer.write(batch)
+                batch, opened = [], time.perf_counter()
+            if on_progress:
+                on_progress(SyncProgress(count, len(todo), summary.kept, summary.seen,
+                                         summary.bytes, time.perf_counter() - started))  # fmt: skip
+        summary.new += writer.write(batch)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _count(summary: SyncSummary, outcome: FileOutcome) -> None:
+    for one in (outcome, outcome.mentions):
+        if one is None:
+            continue
+        summary.files[one.status] += 1
+        summary.retried += one.retries
+        summary.bytes += one.size
+        if one.status in ("rejected", "failed", "skipped", "partial") and one.reason:
+            summary.problems.append((one.entry.name, one.status, one.reason))
+    summary.kept += outcome.kept
+    summary.seen += outcome.seen
+    summary.quarantined += len(outcome.rejects)
+    if outcome.result:
+        summary.skipped_rule += outcome.result.skipped.total()
+
+
+def update_window(store: Store, keep: str = "lens") -> tuple[dt.date, dt.date]:
+    """The window ``gdelt update`` syncs: from the day of the newest file done, to today."""
+    if keep not in LEDGER_SOURCES:
+        raise UserError(f"--keep {keep!r}: choose lens or all")
+    newest = store.newest_file(LEDGER_SOURCES[keep], DONE_STATUSES)
+    today = dt.datetime.now(dt.UTC).date()
+    if newest is None:
+        return today, today
+    day = dt.datetime.strptime(newest[:8], "%Y%m%d").date()
+    return day, max(day, today)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes batches of outcomes: events (or Parquet), quarantine and ledger, atomically."""
+
+    def __init__(self, store: Store, source: str, keep: str) -> None:
+        self.store, self.source, self.keep = store, source, keep
+        self.archive = archive_dir(store.path)
+
+    def remove_orphans(self) -> None:
+        """Delete archive Parquet files that no committed ledger row names (a crash's)."""
+        if self.keep != "all" or not self.archive.is_dir():
+            return
+        named = self.store.ledger_paths(self.source)
+        for path in self.archive.rglob("*.parquet"):
+            if str(path) not in named:
+                path.unlink()
+        for temp in self.archive.rglob(".*.tmp"):
+            temp.unlink()
+
+    def _parquet(self, outcomes: list[FileOutcome]) -> dict[str, str]:
+        """Write the batch's events as Parquet, one file per day; file name → its path."""
+        paths: dict[str, str] = {}
+        by_day: dict[str, list[FileOutcome]] = {}
+        for outcome in outcomes:
+            if outcome.kept:
+                by_day.setdefault(outcome.entry.stamp.strftime("%Y-%m-%d"), []).append(outcome)
+        con = self.store.con
+        for day, group in by_day.items():
+            first, last = group[0].entry.name[:14], group[-1].entry.name[:14]
+            folder = self.archive / f"day={day}"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{min(first, last)}-{max(first, last)}-{len(group)}.parquet"
+            temp = folder / f".{path.name}.tmp"
+            mapped = pa.concat_tables([o.result.events for o in group if o.result])
+            con.register("_mapped", mapped)
+            try:
+                con.execute(
+                    f"COPY ({finish_sql('_mapped')} ORDER BY date, event_id) "
+                    f"TO '{temp}' (FORMAT parquet, COMPRESSION zstd)"
+                )
+            finally:
+                con.unregister("_mapped")
+            os.replace(temp, path)
+            paths.update((o.entry.name, str(path)) for o in group)
+        return paths
+
+    def write(self, outcomes: list[FileOutcome]) -> int:
+        """One transaction for the batch; the number of events that were new to the store."""
+        if not outcomes:
+            return 0
+        paths = self._parquet(outcomes) if self.keep == "all" else {}
+        with self.store.transaction():
+            new = 0
+            if self.keep == "lens":
+                mapped = [o.result.events for o in outcomes if o.result and o.kept]
+                if mapped:
+                    citations = [o.mentions.citations for o in outcomes
+                                 if o.mentions and o.mentions.citations is not None]  # fmt: skip
+                    new = self.store.upsert_mapped(
+                        pa.concat_tables(mapped), finish_sql,
+                        pa.concat_tables(citations) if citations else None,
+                    )  # fmt: skip
+            for outcome in outcomes:
+                self._record(outcome, paths.get(outcome.entry.name, outcome.entry.url))
+                if outcome.mentions is not None:
+                    self._record(outcome.mentions, outcome.mentions.entry.url)
+        return new
+
+    def _record(self, outcome: FileOutcome, path: str) -> None:
+        result = outcome.result
+        self.store.record_file(
+            source=self.source, file=outcome.entry.name, path=path, sha256=outcome.sha256,
+            seen=outcome.seen, accepted=outcome.kept, rejects=outcome.rejects,
+            skipped=result.skipped.total() if result else 0, status=outcome.status,
+            reason=outcome.reason,
+        )  # fmt: skip

@@ -1,0 +1,471 @@
+"""The fast path for GDELT event files: parse, filter and map whole columns at a time.
+
+``GdeltSource`` (``gdelt.py``) reads a file row by row into canonical event dicts: thorough,
+and slow for a year of GDELT. ``read_fast`` reaches the same events without a Python loop
+over rows:
+
+1. pyarrow parses only the columns the mapping needs, already typed (threads release the
+   GIL, so several files parse at once); a row with the wrong column count is a reject.
+   If a value does not take its column's type (or a line is not UTF-8), the file is read
+   again the careful way (``gdelt._read``), which rejects just the bad rows.
+2. ``keep`` (a ``KeepFilter``) drops, on the raw country columns and before any mapping,
+   the rows the lens does not need.
+3. Codes are looked up once per distinct value (cached across files), and the results are
+   taken back onto the rows; rows whose lookup fails become rejects, CAMEO statements are
+   skipped by rule, as in ``gdelt.py``.
+4. ``attrs`` (GDELT's own fields, as JSON) and ``event_id`` are built by DuckDB in one
+   vectorised query.
+
+GDELT 1.0 event files (57 or 58 columns; no ``*_ADM2Code``, and no ``SOURCEURL`` in the
+57-column layout) are read into the 2.0 columns: the missing ones are null.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..codes import (
+    OutsideOntology,
+    UnmappedCode,
+    fips_iso3,
+    iso3_from_fips,
+    plover_for,
+    state_from_cameo,
+)
+from ..errors import SourceError
+from ..schema import EVENT_SCHEMA
+from . import gdelt as careful
+from .base import Reject
+from .gdelt_columns import EVENT_COLUMNS, Columns
+
+#: the columns the canonical mapping reads
+NEEDED = (
+    "GlobalEventID", "Day", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "IsRootEvent",
+    "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
+    "NumMentions", "NumSources", "NumArticles", "AvgTone", "ActionGeo_FullName",
+    "ActionGeo_CountryCode", "ActionGeo_Lat", "ActionGeo_Long", "DATEADDED", "SOURCEURL",
+)  # fmt: skip
+_TYPES = dict(EVENT_COLUMNS)
+_V2_NAMES = [name for name, _ in EVENT_COLUMNS]
+_V1_58 = [name for name in _V2_NAMES if not name.endswith("_ADM2Code")]
+_V1_57 = _V1_58[:-1]
+#: column count → (layout name, column names)
+LAYOUTS = {61: ("GDELT 2.0", _V2_NAMES), 58: ("GDELT 1.0", _V1_58), 57: ("GDELT 1.0", _V1_57)}
+
+
+@dataclass(frozen=True)
+class KeepFilter:
+    """Which rows to keep, judged on GDELT's raw columns before any mapping.
+
+    A row is kept when its actor, recipient or action location is in ``core`` (the lens's
+    dyad), or when both actor and recipient are among ``actors`` (all the lens's actors).
+    ``None`` as a filter keeps every row.
+    """
+
+    core: tuple[str, ...]
+    actors: tuple[str, ...]
+
+    @cached_property
+    def _fips(self) -> pa.Array:
+        return pa.array([f for f, iso in fips_iso3().items() if iso in self.core], pa.string())
+
+    def mask(self, table: pa.Table) -> pa.Array:
+        """True for each row to keep."""
+        core, actors, fips = pa.array(self.core), pa.array(self.actors), self._fips
+        a1, a2 = table["Actor1CountryCode"], table["Actor2CountryCode"]
+        touches = pc.or_(
+            pc.or_(pc.is_in(a1, core), pc.is_in(a2, core)),
+            pc.is_in(table["ActionGeo_CountryCode"], fips),
+        )
+        between = pc.and_(pc.is_in(a1, actors), pc.is_in(a2, actors))
+        return pc.or_(touches, between).combine_chunks()
+
+
+@dataclass
+class FastResult:
+    """One file's events (``EVENT_SCHEMA``), rejects, rows skipped by rule, and rows seen."""
+
+    events: pa.Table
+    rejects: list[Reject] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    seen: int = 0
+    layout: str = "GDELT 2.0"
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def _layout(data: bytes, name: str) -> tuple[str, list[str]]:
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).rstrip(b"\r")
+    count = first.count(b"\t") + 1
+    if count in LAYOUTS:
+        return LAYOUTS[count]
+    if count == 16:
+        raise SourceError(f"{name}: this looks like a GDELT 2.0 mentions file, not an event file")
+    if count == 27:
+        raise SourceError(f"{name}: this looks like a GDELT GKG 2.1 file, not an event file")
+    return LAYOUTS[61]  # its rows will be rejected one by one with their column count
+
+
+def _pad_v1(data: bytes) -> bytes:
+    """A GDELT 1.0 file mixes 57- and 58-column rows: give each 57-column row an empty URL."""
+    lines = data.split(b"\n")
+    padded = [line + b"\t" if line.count(b"\t") == 56 else line for line in lines]
+    return b"\n".join(padded)
+
+
+def _parse(data: bytes, names: list[str]) -> tuple[pa.Table, list[int], list[Reject]]:
+    """Typed NEEDED columns, the line numbers of the rows skipped, and wrong-width rejects."""
+    skipped: list[int] = []
+    rejects: list[Reject] = []
+
+    def on_bad(row: Any) -> str:
+        skipped.append(row.number)
+        if row.text.strip():
+            reason = f"{row.actual_columns} columns, expected {row.expected_columns}"
+            rejects.append(Reject(row.number, reason, row.text[:2000]))
+        return "skip"
+
+    include = [c for c in NEEDED if c in names]
+    table = pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            use_threads=False,
+            block_size=min(max(len(data) + 1, 1 << 20), 2**31 - 1),
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter="\t", quote_char=False, ignore_empty_lines=False, invalid_row_handler=on_bad
+        ),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=include,
+            column_types={c: _TYPES[c] for c in include},
+            null_values=[""],
+            strings_can_be_null=True,
+        ),
+    )
+    return table, skipped, rejects
+
+
+def _careful(data: bytes, name: str, names: list[str]) -> tuple[pa.Table, np.ndarray, list[Reject]]:
+    """The careful read (bad values and non-UTF-8 lines rejected row by row)."""
+    columns: Columns = tuple((n, _TYPES[n]) for n in names)
+    text, table = careful._read(data, name, columns, ".export.CSV")
+    return table.select([c for c in NEEDED if c in names]), text.lines, text.rejects
+
+
+def _with_all_needed(table: pa.Table) -> pa.Table:
+    if table.column_names == list(NEEDED):
+        return table
+    for column in NEEDED:
+        if column not in table.column_names:
+            table = table.append_column(column, pa.nulls(table.num_rows, _TYPES[column]))
+    return table.select(list(NEEDED))
+
+
+def read_table(data: bytes, name: str) -> tuple[pa.Table, np.ndarray, list[Reject], str]:
+    """An event file's NEEDED columns, each row's line number, the rejects and the layout."""
+    data = careful.unzip_member(data, name, ".export.CSV").removeprefix(careful._BOM)
+    if not data or (len(data) < 64 and not data.strip()):
+        return _with_all_needed(pa.table({})), np.empty(0, np.int64), [], "empty"
+    layout, names = _layout(data, name)
+    if len(names) == 58:
+        data, names = _pad_v1(data), _V1_58
+    try:
+        table, skipped, rejects = _parse(data, names)
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        table, lines, rejects = _careful(data, name, names)
+        return _with_all_needed(table), lines, rejects, layout
+    lines = np.setdiff1d(np.arange(1, table.num_rows + len(skipped) + 1), skipped)
+    if len(lines) != table.num_rows:
+        raise SourceError(f"{name}: cannot number the rows of the file")
+    return _with_all_needed(table), lines, rejects, layout
+
+
+# --- mapping ----------------------------------------------------------------------------
+
+_MISSING = object()
+_NO_TEXT = pa.scalar(None, pa.string())
+
+
+@dataclass(frozen=True)
+class _Failed:
+    reason: str
+    skip: bool = False
+
+
+class _Lookup:
+    """``fn`` (one value → a tuple of results) applied once per distinct value and cached
+    across files; a failure is a _Failed (a race between threads computes a value twice)."""
+
+    def __init__(
+        self, fn: Callable[[Any], tuple[Any, ...]], types: tuple[pa.DataType, ...],
+        missing: str | None = None,
+    ) -> None:  # fmt: skip
+        self.fn, self.types, self.missing = fn, types, missing
+        self.cache: dict[Any, Any] = {}
+
+    def _one(self, value: Any) -> Any:
+        found = self.cache.get(value, _MISSING)
+        if found is _MISSING:
+            try:
+                found = self.fn(value)
+            except OutsideOntology as exc:
+                found = _Failed(str(exc), skip=True)
+            except (UnmappedCode, ValueError) as exc:
+                found = _Failed(str(exc))
+            self.cache[value] = found
+        return found
+
+    def __call__(self, column: pa.ChunkedArray) -> tuple[list[pa.Array], pa.Array, pa.Array]:
+        """Each result column, the failure reasons (null where fine) and the skip flags."""
+        encoded = column.combine_chunks().dictionary_encode(null_encoding="encode")
+        empty = (None,) * len(self.types)
+        results = [
+            _Failed(self.missing) if value is None and self.missing
+            else empty if value is None else self._one(value)
+            for value in encoded.dictionary.to_pylist()
+        ]  # fmt: skip
+        indices = encoded.indices
+        outputs = [
+            pa.array([None if isinstance(r, _Failed) else r[i] for r in results], type_).take(
+                indices
+            )
+            for i, type_ in enumerate(self.types)
+        ]
+        failed = [r for r in results if isinstance(r, _Failed)]
+        if not failed:
+            n = len(indices)
+            return outputs, pa.nulls(n, pa.string()), pa.array(np.zeros(n, bool))
+        reasons = pa.array([r.reason if isinstance(r, _Failed) else None for r in results],
+                           pa.string())  # fmt: skip
+        skips = pa.array([isinstance(r, _Failed) and r.skip for r in results], pa.bool_())
+        return outputs, reasons.take(indices), skips.take(indices)
+
+
+def _code_fields(code: str) -> tuple[Any, ...]:
+    plover = plover_for(code)
+    return plover.type, plover.mode, plover.context, careful._verb(code)
+
+
+def _single(fn: Callable[[Any], Any], column: str | None = None) -> Callable[[Any], tuple[Any]]:
+    wrapped = careful._in_column(fn, column) if column else fn
+    return lambda value: (wrapped(value),)
+
+
+_S = pa.string()
+#: GDELT column → (canonical fields, lookup); the order is the order problems are reported in
+_LOOKUPS: tuple[tuple[str, tuple[str, ...], _Lookup], ...] = (
+    ("Day", ("date",), _Lookup(_single(careful._day), (pa.date32(),), "Day is missing")),
+    ("EventCode", ("plover_type", "plover_mode", "plover_context", "_verb"),
+     _Lookup(_code_fields, (_S, _S, _S, _S), "EventCode is missing")),
+    ("Actor1CountryCode", ("actor",), _Lookup(_single(state_from_cameo, "Actor1"), (_S,))),
+    ("Actor2CountryCode", ("recipient",), _Lookup(_single(state_from_cameo, "Actor2"), (_S,))),
+    ("Actor1Type1Code", ("actor_sector",), _Lookup(_single(careful._sector, "Actor1"), (_S,))),
+    ("Actor2Type1Code", ("recipient_sector",),
+     _Lookup(_single(careful._sector, "Actor2"), (_S,))),
+    ("ActionGeo_CountryCode", ("country",),
+     _Lookup(_single(iso3_from_fips, "ActionGeo"), (_S,))),
+)  # fmt: skip
+#: GDELT column → canonical field, copied as it is (the range checks of validate_event)
+_RANGES = (
+    ("QuadClass", "quad_class", 1, 4), ("GoldsteinScale", "intensity", -10, 10),
+    ("ActionGeo_Lat", "lat", -90, 90), ("ActionGeo_Long", "lon", -180, 180),
+)  # fmt: skip
+
+
+def _range_problem(values: pa.ChunkedArray, what: str, low: float, high: float) -> pa.Array:
+    """A reason for each value outside ``low..high`` (NaN included), null elsewhere."""
+    array = values.combine_chunks()
+    numbers = np.asarray(array.to_numpy(zero_copy_only=False), dtype=float)
+    present = ~np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        bad = present & ~((numbers >= low) & (numbers <= high))
+    if not bad.any():
+        return pa.nulls(len(array), pa.string())
+    texts = [f"{what} {v!r} is outside {low}..{high}" if b else None
+             for v, b in zip(array.to_pylist(), bad.tolist(), strict=True)]  # fmt: skip
+    return pa.array(texts, pa.string())
+
+
+def _coalesce(reasons: list[pa.Array]) -> pa.Array:
+    present = [r for r in reasons if r.null_count < len(r)]
+    if not present:
+        return reasons[0] if reasons else pa.nulls(0, pa.string())
+    return present[0] if len(present) == 1 else pc.coalesce(*present)
+
+
+def _titles(t: pa.Table, verbs: pa.Array) -> pa.Array:
+    names = [pc.utf8_trim_whitespace(t[f"Actor{n}Name"]).combine_chunks() for n in (1, 2)]
+    titles = pc.binary_join_element_wise(names[0], verbs, names[1], " ", null_handling="skip")
+    return pc.if_else(pc.equal(titles, ""), _NO_TEXT, titles)
+
+
+#: the columns ``finish`` turns into ``attrs``, carried beside the events as ``_a_<name>``
+ATTR_PREFIX = "_a_"
+_EVENT_ID_SQL = "'gde-' || substr(sha256('gdelt' || chr(31) || source_id), 1, 16)"
+_ATTRS_SQL = (
+    "CAST(json_object("
+    + ", ".join(f"'{c}', \"{ATTR_PREFIX}{c}\"" for c in sorted(careful.ATTR_COLUMNS))
+    + ") AS VARCHAR)"
+)
+
+
+def finish_sql(relation: str) -> str:
+    """SQL that turns mapped rows (events + ``_a_*`` columns) into ``EVENT_SCHEMA`` rows:
+    the event id (the hash ``schema.make_event_id`` computes) and the ``attrs`` JSON."""
+    computed = {"event_id": _EVENT_ID_SQL, "attrs": _ATTRS_SQL}
+    columns = ", ".join(
+        f'{computed[f.name]} AS "{f.name}"' if f.name in computed else f'"{f.name}"'
+        for f in EVENT_SCHEMA
+    )
+    return f"SELECT {columns} FROM {relation}"
+
+
+_local = threading.local()
+
+
+def _duck() -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB per thread, for ``finish`` outside a store."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect(":memory:", config={"threads": 1})
+    return con
+
+
+def finish(mapped: pa.Table) -> pa.Table:
+    """``EVENT_SCHEMA`` events from mapped rows (see ``finish_sql``)."""
+    con = _duck()
+    con.register("_mapped", mapped)
+    try:
+        out = con.sql(finish_sql("_mapped")).to_arrow_table()
+    finally:
+        con.unregister("_mapped")
+    return out.cast(EVENT_SCHEMA)
+
+
+def map_table(
+    t: pa.Table, lines: np.ndarray, name: str
+) -> tuple[pa.Table, list[tuple[int, str]], Counter[str]]:
+    """Mapped rows (``EVENT_SCHEMA`` columns, ``event_id`` and ``attrs`` still empty, then the
+    ``_a_*`` columns ``finish`` needs); (row index, reason) of each row that fails; counts
+    of the rows skipped by rule. Problems are judged in the order ``gdelt.py`` judges them."""
+    n = t.num_rows
+    values: dict[str, pa.Array] = {"source_id": pc.cast(t["GlobalEventID"], _S).combine_chunks()}
+    lookup_reasons = [pc.if_else(pc.is_null(values["source_id"]),
+                                 pa.scalar("GlobalEventID is missing"), _NO_TEXT)]  # fmt: skip
+    skip = None
+    for column, targets, lookup in _LOOKUPS:
+        outputs, reason, skips = lookup(t[column])
+        values.update(zip(targets, outputs, strict=True))
+        lookup_reasons.append(reason)
+        if column == "EventCode":
+            skip = skips if skips.true_count else None
+            before = _coalesce(lookup_reasons[:-1])
+            if skip is not None and before.null_count < n:
+                skip = pc.and_(skip, pc.is_null(before))
+    code_ok = pc.fill_null(pc.match_substring_regex(t["EventCode"], r"^\d{2,4}$"), True)
+    check_reasons = [
+        pc.if_else(code_ok, _NO_TEXT, pc.binary_join_element_wise(
+            "cameo_code '", t["EventCode"], "' is not valid", "")),
+        *(_range_problem(t[col], what, low, high) for col, what, low, high in _RANGES),
+    ]  # fmt: skip
+    reason = _coalesce([*lookup_reasons, *check_reasons])
+    bad = pc.is_valid(reason)
+    if skip is not None:
+        bad = pc.and_(bad, pc.invert(skip))
+        good = pc.invert(pc.or_(bad, skip))
+        skipped = Counter(pc.filter(reason, skip).to_pylist())
+    else:
+        good, skipped = pc.invert(bad), Counter()
+    failures: list[tuple[int, str]] = []
+    if bad.true_count:
+        failures = list(zip(np.flatnonzero(bad.to_numpy(zero_copy_only=False)).tolist(),
+                            pc.filter(reason, bad).to_pylist(), strict=True))  # fmt: skip
+    if good.false_count:
+        t = t.filter(good)
+        values = {k: v.filter(good) for k, v in values.items()}
+        lines = lines[good.to_numpy(zero_copy_only=False)]
+    return _assemble(t, values, lines, name), failures, skipped
+
+
+def _assemble(t: pa.Table, values: dict[str, pa.Array], lines: np.ndarray, name: str) -> pa.Table:
+    m = t.num_rows
+    columns: dict[str, Any] = {
+        "source": pa.array(["gdelt"] * m, _S),
+        "date_precision": pa.array(["day"] * m, _S),
+        "actor_code": t["Actor1Code"], "recipient_code": t["Actor2Code"],
+        "cameo_code": t["EventCode"], "quad_class": t["QuadClass"],
+        "intensity": t["GoldsteinScale"], "mentions": t["NumMentions"],
+        "sources_count": t["NumSources"], "tone": t["AvgTone"],
+        "lat": t["ActionGeo_Lat"], "lon": t["ActionGeo_Long"],
+        "url": careful._http_urls(t["SOURCEURL"]),
+        "title": _titles(t, values.pop("_verb")),
+        "reliability": pa.array(["C"] * m, _S),
+        "credibility": pa.array(np.full(m, 3, np.int8)),
+        "confidence": pa.array(careful.confidence_scores(t), pa.float64()),
+        "tags": pa.array([[]] * m, pa.list_(_S)),
+        "file": pa.array([name] * m, _S),
+        "line": pa.array(np.asarray(lines, np.int64)),
+    } | values  # fmt: skip
+    arrays = [_as(columns[f.name], f.type) if f.name in columns else pa.nulls(m, f.type)
+              for f in EVENT_SCHEMA]  # fmt: skip
+    names = [f.name for f in EVENT_SCHEMA]
+    for column in careful.ATTR_COLUMNS:
+        data = careful._place(t[column]) if column == "ActionGeo_FullName" else t[column]
+        arrays.append(_as(data, t.schema.field(column).type))
+        names.append(ATTR_PREFIX + column)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _as(values: Any, type_: pa.DataType) -> Any:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values if values.type == type_ else pc.cast(values, type_)
+
+
+def _raw_lines(data: bytes, numbers: list[int]) -> dict[int, str]:
+    """The text of some lines of a file (1-based), for quarantine records."""
+    if not numbers:
+        return {}
+    lines = data.split(b"\n")
+    return {
+        n: lines[n - 1].rstrip(b"\r").decode("utf-8", "backslashreplace")[:2000]
+        for n in numbers
+        if 0 < n <= len(lines)
+    }
+
+
+def read_fast(
+    data: bytes, name: str, keep: KeepFilter | None = None, *, finished: bool = True
+) -> FastResult:
+    """One GDELT event file (zipped or not) as canonical events, the fast way.
+
+    With ``finished=False`` the events are left as ``map_table`` gives them, for a caller
+    that finishes many files in one query (``finish_sql``)."""
+    table, lines, rejects, layout = read_table(data, name)
+    seen = table.num_rows + len(rejects)
+    if keep is not None and table.num_rows:
+        mask = keep.mask(table)
+        table, lines = table.filter(mask), lines[np.asarray(mask.to_numpy(zero_copy_only=False))]
+    mapped, failures, skipped = map_table(table, lines, name)
+    if failures:
+        numbers = [int(lines[i]) for i, _ in failures]
+        raw = _raw_lines(careful.unzip_member(data, name, ".export.CSV"), numbers)
+        rejects = rejects + [Reject(n, r, raw.get(n, "")) for n, (_, r) in
+                             zip(numbers, failures, strict=True)]  # fmt: skip
+    rejects.sort(key=lambda r: r.line)
+    return FastResult(finish(mapped) if finished else mapped, rejects, skipped, seen, layout)
