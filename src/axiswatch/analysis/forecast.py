@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, signal, stats
+from scipy import optimize, signal, special
 
 from .series import MonthlySeries
 
@@ -88,11 +88,16 @@ class Backtest:
 def negative_binomial_pmf(mean: float, size: float, support: np.ndarray) -> np.ndarray:
     """Negative binomial probabilities over ``support`` (mean and size parametrisation)."""
     mean = max(mean, 1e-6)
-    return np.asarray(stats.nbinom.pmf(support, size, size / (size + mean)))
+    log_pmf = (special.gammaln(support + size) - special.gammaln(size)
+               - special.gammaln(support + 1) + size * np.log(size / (size + mean))
+               + support * np.log(mean / (size + mean)))  # fmt: skip
+    return np.asarray(np.exp(log_pmf))
 
 
 def poisson_pmf(mean: float, support: np.ndarray) -> np.ndarray:
-    return np.asarray(stats.poisson.pmf(support, max(mean, 1e-6)))
+    """Poisson probabilities over ``support``."""
+    mean = max(mean, 1e-6)
+    return np.asarray(np.exp(support * np.log(mean) - mean - special.gammaln(support + 1)))
 
 
 def crps(pmf: np.ndarray, support: np.ndarray, observed: float) -> float:
@@ -121,23 +126,46 @@ def _levels(values: np.ndarray, alpha: float) -> np.ndarray:
     return np.maximum(np.concatenate([[start], smoothed]), 1e-3)
 
 
+def _nb_loglik(observed: np.ndarray, size: float, mean: np.ndarray) -> float:
+    return float(np.sum(
+        special.gammaln(observed + size) - special.gammaln(size) - special.gammaln(observed + 1)
+        + size * np.log(size / (size + mean)) + observed * np.log(mean / (size + mean))
+    ))  # fmt: skip
+
+
+#: the grid the fit searches before refining (the likelihood can have several local optima)
+ALPHA_GRID = np.linspace(-5.0, 2.0, 29)
+SIZE_GRID = np.linspace(-3.0, 6.0, 37)
+#: the smoothing logit and log size stay within these (size e^7: Poisson for all purposes)
+BOUNDS = np.array([[-6.0, 3.0], [-4.0, 7.0]])
+
+
 def fit_local_level(values: np.ndarray, warmup: int = 6) -> LocalLevel:
     """Smoothing and dispersion by maximum likelihood of one-step-ahead predictions.
 
     They are fitted on the last ``FIT_WINDOW`` months, so decades of a quieter regime
     do not set how fast the level adapts now; the level itself runs over all months.
+    A grid over both finds the best basin; Nelder-Mead refines it.
     """
     recent = values[-FIT_WINDOW:]
     observed = recent[warmup:]
 
     def loss(params: np.ndarray) -> float:
-        alpha, size = 1 / (1 + np.exp(-params[0])), np.exp(params[1])
-        mean = _levels(recent, alpha)[warmup:-1]
-        return float(-stats.nbinom.logpmf(observed, size, size / (size + mean)).sum())
+        logit, log_size = np.clip(params, BOUNDS[:, 0], BOUNDS[:, 1])
+        alpha, size = 1 / (1 + np.exp(-logit)), np.exp(log_size)
+        return -_nb_loglik(observed, size, _levels(recent, alpha)[warmup:-1])
 
-    fitted = optimize.minimize(loss, np.array([-1.5, 0.0]), method="L-BFGS-B",
-                               bounds=[(-6.0, 3.0), (-4.0, 7.0)])  # fmt: skip
-    alpha, size = 1 / (1 + np.exp(-fitted.x[0])), float(np.exp(fitted.x[1]))
+    means = np.stack([_levels(recent, 1 / (1 + np.exp(-a)))[warmup:-1] for a in ALPHA_GRID])
+    sizes = np.exp(SIZE_GRID)[:, None, None]
+    grid = (special.gammaln(observed + sizes) - special.gammaln(sizes)
+            + sizes * np.log(sizes / (sizes + means)) + observed * np.log(means / (sizes + means))
+            ).sum(axis=2)  # fmt: skip
+    best_size, best_alpha = np.unravel_index(np.argmax(grid), grid.shape)
+    start = np.array([ALPHA_GRID[best_alpha], SIZE_GRID[best_size]])
+    fitted = optimize.minimize(loss, start, method="Nelder-Mead",
+                               options={"xatol": 1e-3, "fatol": 1e-4})  # fmt: skip
+    logit, log_size = np.clip(fitted.x, BOUNDS[:, 0], BOUNDS[:, 1])
+    alpha, size = 1 / (1 + np.exp(-logit)), float(np.exp(log_size))
     return LocalLevel(float(_levels(values, alpha)[-1]), float(alpha), size)
 
 

@@ -104,6 +104,19 @@ class Signpost(_Strict):
     rule: Rule
     threshold: int = Field(1, ge=1, description="matching events needed within the window")
     window_days: int = Field(365, ge=1)
+    likelihood: dict[str, float] = Field(
+        default_factory=dict,
+        description="scenario id -> likelihood ratio of this signpost firing if that scenario "
+        "is where the partnership is heading (scenarios not named: 1, no bearing)",
+    )
+
+    @field_validator("likelihood")
+    @classmethod
+    def _positive(cls, ratios: dict[str, float]) -> dict[str, float]:
+        bad = [f"{k}: {v}" for k, v in ratios.items() if not v > 0]
+        if bad:
+            raise ValueError(f"a likelihood ratio must be above 0 ({', '.join(bad)})")
+        return ratios
 
 
 class Scenario(_Strict):
@@ -112,6 +125,7 @@ class Scenario(_Strict):
     id: str
     title: str
     description: str
+    prior: float | None = Field(None, gt=0, lt=1, description="probability before any evidence")
     signposts: list[Signpost] = Field(min_length=1)
 
 
@@ -153,6 +167,22 @@ class Lens(_Strict):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"duplicate ids: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _scenario_odds(self) -> Lens:
+        known = {s.id for s in self.scenarios}
+        for post in (p for s in self.scenarios for p in s.signposts):
+            unknown = sorted(set(post.likelihood) - known)
+            if unknown:
+                raise ValueError(f"signpost {post.id}: likelihood names no scenario "
+                                 f"{', '.join(unknown)}")  # fmt: skip
+        priors = [s.prior for s in self.scenarios]
+        given = [p for p in priors if p is not None]
+        if given and len(given) != len(priors):
+            raise ValueError("give every scenario a prior, or none (then they are equal)")
+        if given and abs(sum(given) - 1) > 1e-6:
+            raise ValueError(f"scenario priors sum to {sum(given):g}, not 1")
         return self
 
     def families_of(self, kind: FamilyKind) -> list[Family]:
