@@ -50,8 +50,8 @@ from .errors import SourceError, UserError
 from .lens import load_lens
 from .sources.base import Reject
 from .sources.gdelt import read_mentions_raw
-from .sources.gdelt_fast import FastResult, KeepFilter, finish_sql, read_fast
-from .store import Store, archive_dir
+from .sources.gdelt_fast import FastResult, KeepFilter, RawFile, finish_sql, map_files, read_raw
+from .store import FileRecord, Store, archive_dir
 
 DEFAULT_BASE_URL = "http://data.gdeltproject.org/gdeltv2/"
 #: ledger ``source`` of the files each keep mode loaded (a file counts as done per mode)
@@ -225,6 +225,7 @@ class FileOutcome:
     size: int = 0
     retries: int = 0
     reason: str | None = None
+    raw: RawFile | None = None
     result: FastResult | None = None
     #: event table only: citations per GlobalEventID from the mentions file of the same stamp
     mentions: FileOutcome | None = None
@@ -232,11 +233,11 @@ class FileOutcome:
 
     @property
     def kept(self) -> int:
-        return self.result.events.num_rows if self.result else 0
+        return self.result.kept if self.result else 0
 
     @property
     def seen(self) -> int:
-        return self.result.seen if self.result else 0
+        return self.raw.seen if self.raw else 0
 
     @property
     def rejects(self) -> list[Reject]:
@@ -247,7 +248,7 @@ class FileOutcome:
 
 
 def _judge(result: FastResult, max_bad_share: float) -> tuple[str, str | None]:
-    judged = result.events.num_rows + len(result.rejects)
+    judged = result.kept + len(result.rejects)
     bad = len(result.rejects)
     if bad == 0:
         return "loaded", None
@@ -269,24 +270,17 @@ def _download(fetcher: Fetcher, entry: ListedFile) -> FileOutcome | tuple[bytes,
         return FileOutcome(entry, "failed", reason=str(exc))
 
 
-def process_events(
-    fetcher: Fetcher, entry: ListedFile, keep: KeepFilter | None, max_bad_share: float
-) -> FileOutcome:
-    """Download, verify and parse one event zip (runs in a worker thread)."""
+def process_events(fetcher: Fetcher, entry: ListedFile, keep: KeepFilter | None) -> FileOutcome:
+    """Download, verify, parse and filter one event zip (runs in a worker thread)."""
     got = _download(fetcher, entry)
     if isinstance(got, FileOutcome):
         return got
     data, retries = got
     outcome = FileOutcome(entry, "loaded", hashlib.sha256(data).hexdigest(), len(data), retries)
     try:
-        result = read_fast(data, entry.name, keep, finished=False)
+        outcome.raw = read_raw(data, entry.name, keep)
     except SourceError as exc:
         outcome.status, outcome.reason = "rejected", str(exc)
-        return outcome
-    status, reason = _judge(result, max_bad_share)
-    if status == "rejected":
-        result.events = result.events.slice(0, 0)
-    outcome.status, outcome.reason, outcome.result = status, reason, result
     return outcome
 
 
@@ -444,14 +438,14 @@ def _work(
     keep: KeepFilter | None,
     options: SyncOptions,
 ) -> FileOutcome:
-    outcome = process_events(fetcher, entry, keep, options.max_bad_share)
+    outcome = process_events(fetcher, entry, keep)
     if mentions is not None:
         ids = (
-            pc.unique(outcome.result.events["source_id"])
-            if outcome.result is not None
-            else pa.array([], pa.string())
+            pc.unique(outcome.raw.table["GlobalEventID"])
+            if outcome.raw is not None
+            else pa.array([], pa.int64())
         )
-        outcome.mentions = process_mentions(fetcher, mentions, pc.cast(ids, pa.int64()))
+        outcome.mentions = process_mentions(fetcher, mentions, ids)
     return outcome
 
 
@@ -502,15 +496,14 @@ def sync(
     with ThreadPoolExecutor(options.workers, thread_name_prefix="gdelt") as pool:
         for count, outcome in enumerate(_bounded(pool, jobs, options.workers * 3), start=1):
             batch.append(outcome)
-            _count(summary, outcome)
             full = len(batch) >= options.batch_files
             if full or time.perf_counter() - opened >= options.batch_seconds:
-                summary.new += writer.write(batch)
+                summary.new += writer.write(batch, options.max_bad_share, summary)
                 batch, opened = [], time.perf_counter()
             if on_progress:
                 on_progress(SyncProgress(count, len(todo), summary.kept, summary.seen,
                                          summary.bytes, time.perf_counter() - started))  # fmt: skip
-        summary.new += writer.write(batch)
+        summary.new += writer.write(batch, options.max_bad_share, summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -564,7 +557,25 @@ class _Writer:
         for temp in self.archive.rglob(".*.tmp"):
             temp.unlink()
 
-    def _parquet(self, outcomes: list[FileOutcome]) -> dict[str, str]:
+    def _map(self, outcomes: list[FileOutcome], max_bad_share: float) -> pa.Table:
+        """Map the batch's parsed rows at once; judge each file; the rows of the files kept."""
+        raws = [o.raw for o in outcomes if o.raw is not None]
+        mapped, results = map_files(raws)
+        rejected = []
+        for outcome in outcomes:
+            if outcome.raw is None:
+                continue
+            result = results[outcome.entry.name]
+            outcome.status, outcome.reason = _judge(result, max_bad_share)
+            if outcome.status == "rejected":
+                rejected.append(outcome.entry.name)
+                result.kept = 0
+            outcome.result = result
+        if rejected and mapped.num_rows:
+            mapped = mapped.filter(pc.invert(pc.is_in(mapped["file"], pa.array(rejected))))
+        return mapped
+
+    def _parquet(self, outcomes: list[FileOutcome], mapped: pa.Table) -> dict[str, str]:
         """Write the batch's events as Parquet, one file per day; file name → its path."""
         paths: dict[str, str] = {}
         by_day: dict[str, list[FileOutcome]] = {}
@@ -573,17 +584,16 @@ class _Writer:
                 by_day.setdefault(outcome.entry.stamp.strftime("%Y-%m-%d"), []).append(outcome)
         con = self.store.con
         for day, group in by_day.items():
-            first, last = group[0].entry.name[:14], group[-1].entry.name[:14]
+            names = sorted(o.entry.name for o in group)
             folder = self.archive / f"day={day}"
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{min(first, last)}-{max(first, last)}-{len(group)}.parquet"
+            path = folder / f"{names[0][:14]}-{names[-1][:14]}-{len(group)}.parquet"
             temp = folder / f".{path.name}.tmp"
-            mapped = pa.concat_tables([o.result.events for o in group if o.result])
-            con.register("_mapped", mapped)
+            rows = mapped.filter(pc.is_in(mapped["file"], pa.array(names)))
+            con.register("_mapped", rows)
             try:
                 con.execute(
-                    f"COPY ({finish_sql('_mapped')} ORDER BY date, event_id) "
-                    f"TO '{temp}' (FORMAT parquet, COMPRESSION zstd)"
+                    f"COPY ({finish_sql('_mapped')}) TO '{temp}' (FORMAT parquet, COMPRESSION zstd)"
                 )
             finally:
                 con.unregister("_mapped")
@@ -591,33 +601,36 @@ class _Writer:
             paths.update((o.entry.name, str(path)) for o in group)
         return paths
 
-    def write(self, outcomes: list[FileOutcome]) -> int:
+    def write(self, outcomes: list[FileOutcome], max_bad_share: float, summary: SyncSummary) -> int:
         """One transaction for the batch; the number of events that were new to the store."""
         if not outcomes:
             return 0
-        paths = self._parquet(outcomes) if self.keep == "all" else {}
+        mapped = self._map(outcomes, max_bad_share)
+        for outcome in outcomes:
+            _count(summary, outcome)
+        paths = self._parquet(outcomes, mapped) if self.keep == "all" else {}
         with self.store.transaction():
             new = 0
-            if self.keep == "lens":
-                mapped = [o.result.events for o in outcomes if o.result and o.kept]
-                if mapped:
-                    citations = [o.mentions.citations for o in outcomes
-                                 if o.mentions and o.mentions.citations is not None]  # fmt: skip
-                    new = self.store.upsert_mapped(
-                        pa.concat_tables(mapped), finish_sql,
-                        pa.concat_tables(citations) if citations else None,
-                    )  # fmt: skip
+            if self.keep == "lens" and mapped.num_rows:
+                citations = [o.mentions.citations for o in outcomes
+                             if o.mentions and o.mentions.citations is not None]  # fmt: skip
+                new = self.store.upsert_mapped(
+                    mapped, finish_sql, pa.concat_tables(citations) if citations else None
+                )
+            records = []
             for outcome in outcomes:
-                self._record(outcome, paths.get(outcome.entry.name, outcome.entry.url))
+                records.append(
+                    self._record(outcome, paths.get(outcome.entry.name, outcome.entry.url))
+                )
                 if outcome.mentions is not None:
-                    self._record(outcome.mentions, outcome.mentions.entry.url)
+                    records.append(self._record(outcome.mentions, outcome.mentions.entry.url))
+            self.store.record_files(self.source, records)
         return new
 
-    def _record(self, outcome: FileOutcome, path: str) -> None:
+    def _record(self, outcome: FileOutcome, path: str) -> FileRecord:
         result = outcome.result
-        self.store.record_file(
-            source=self.source, file=outcome.entry.name, path=path, sha256=outcome.sha256,
-            seen=outcome.seen, accepted=outcome.kept, rejects=outcome.rejects,
-            skipped=result.skipped.total() if result else 0, status=outcome.status,
-            reason=outcome.reason,
+        return FileRecord(
+            outcome.entry.name, path, outcome.sha256, outcome.seen, outcome.kept,
+            result.skipped.total() if result else 0, outcome.status, outcome.reason,
+            outcome.rejects,
         )  # fmt: skip

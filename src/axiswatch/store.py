@@ -110,6 +110,21 @@ class LoadOutcome:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class FileRecord:
+    """One file's ledger row as the GDELT sync writes it (``rows_new`` is its accepted)."""
+
+    file: str
+    path: str
+    sha256: str
+    seen: int
+    accepted: int
+    skipped: int
+    status: str
+    reason: str | None
+    rejects: Sequence[Reject] = ()
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -331,34 +346,50 @@ class Store:
         ).fetchall()
         return {row[0] for row in rows}
 
-    def record_file(
-        self, *, source: str, file: str, path: str, sha256: str, seen: int, accepted: int,
-        rejects: Sequence[Reject], skipped: int, status: str, reason: str | None,
-    ) -> None:  # fmt: skip
-        """One ledger row, and its quarantine rows replacing the file's earlier ones (call
-        inside ``transaction()``; events are written apart)."""
-        ingest_id = self._next_ingest_id()
-        now = _now()
-        self.con.execute("DELETE FROM quarantine WHERE source = ? AND file = ?", [source, file])
+    def record_files(self, source: str, files: Sequence[FileRecord]) -> None:
+        """Ledger rows for many files, and their quarantine rows replacing each file's earlier
+        ones (call inside ``transaction()``; their events are written apart)."""
+        if not files:
+            return
+        first, now = self._next_ingest_id(), _now()
+        ids = range(first, first + len(files))
+        names = pa.array([f.file for f in files], pa.string())
+        self.con.register("_names", pa.table({"file": names}))
+        try:
+            self.con.execute(
+                "DELETE FROM quarantine WHERE source = ? AND file IN (SELECT file FROM _names)",
+                [source],
+            )
+        finally:
+            self.con.unregister("_names")
+        rejects = [(i, f, r) for i, f in zip(ids, files, strict=True) for r in f.rejects]
         if rejects:
             rows = pa.table({
-                "ingest_id": [ingest_id] * len(rejects), "source": [source] * len(rejects),
-                "file": [file] * len(rejects), "sha256": [sha256] * len(rejects),
-                "line": [r.line for r in rejects], "reason": [r.reason for r in rejects],
-                "raw": [r.raw[:2000] for r in rejects],
+                "ingest_id": [i for i, _, _ in rejects], "source": [source] * len(rejects),
+                "file": [f.file for _, f, _ in rejects],
+                "sha256": [f.sha256 for _, f, _ in rejects],
+                "line": [r.line for _, _, r in rejects],
+                "reason": [r.reason for _, _, r in rejects],
+                "raw": [r.raw[:2000] for _, _, r in rejects],
             })  # fmt: skip
-            self.con.register("_rejects", rows)
-            try:
-                self.con.execute("INSERT INTO quarantine SELECT *, ? FROM _rejects", [now])
-            finally:
-                self.con.unregister("_rejects")
-        self.con.execute(
-            "INSERT INTO ingest_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                ingest_id, source, file, path, sha256, seen, accepted, len(rejects), accepted,
-                skipped, status, reason, now, now,
-            ],
-        )  # fmt: skip
+            self._insert("quarantine", rows, now)
+        ledger = pa.table({
+            "ingest_id": list(ids), "source": [source] * len(files),
+            "file": names, "path": [f.path for f in files], "sha256": [f.sha256 for f in files],
+            "rows_seen": [f.seen for f in files], "rows_accepted": [f.accepted for f in files],
+            "rows_rejected": [len(f.rejects) for f in files],
+            "rows_new": [f.accepted for f in files], "rows_skipped": [f.skipped for f in files],
+            "status": [f.status for f in files], "reason": [f.reason for f in files],
+        })  # fmt: skip
+        self._insert("ingest_ledger", ledger, now, now)
+
+    def _insert(self, table: str, rows: pa.Table, *stamps: dt.datetime) -> None:
+        marks = "".join(", ?" for _ in stamps)
+        self.con.register("_rows", rows)
+        try:
+            self.con.execute(f"INSERT INTO {table} SELECT *{marks} FROM _rows", list(stamps))
+        finally:
+            self.con.unregister("_rows")
 
     def _quarantine(self, ingest_id: int, load: FileLoad, rejects: Sequence[Reject]) -> None:
         # a retried file (same content, same source) replaces its earlier quarantine rows

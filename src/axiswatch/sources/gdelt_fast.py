@@ -102,6 +102,7 @@ class FastResult:
     skipped: Counter[str] = field(default_factory=Counter)
     seen: int = 0
     layout: str = "GDELT 2.0"
+    kept: int = 0
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -358,11 +359,12 @@ def finish(mapped: pa.Table) -> pa.Table:
 
 
 def map_table(
-    t: pa.Table, lines: np.ndarray, name: str
-) -> tuple[pa.Table, list[tuple[int, str]], Counter[str]]:
+    t: pa.Table, lines: np.ndarray, files: pa.Array
+) -> tuple[pa.Table, list[tuple[int, str]], dict[str, Counter[str]]]:
     """Mapped rows (``EVENT_SCHEMA`` columns, ``event_id`` and ``attrs`` still empty, then the
-    ``_a_*`` columns ``finish`` needs); (row index, reason) of each row that fails; counts
-    of the rows skipped by rule. Problems are judged in the order ``gdelt.py`` judges them."""
+    ``_a_*`` columns ``finish`` needs); (row index, reason) of each row that fails; per file,
+    counts of the rows skipped by rule. Rows of many files can be mapped at once (``files``
+    names each row's file). Problems are judged in the order ``gdelt.py`` judges them."""
     n = t.num_rows
     values: dict[str, pa.Array] = {"source_id": pc.cast(t["GlobalEventID"], _S).combine_chunks()}
     lookup_reasons = [pc.if_else(pc.is_null(values["source_id"]),
@@ -388,9 +390,9 @@ def map_table(
     if skip is not None:
         bad = pc.and_(bad, pc.invert(skip))
         good = pc.invert(pc.or_(bad, skip))
-        skipped = Counter(pc.filter(reason, skip).to_pylist())
+        skipped = _count_by_file(pc.filter(files, skip), pc.filter(reason, skip))
     else:
-        good, skipped = pc.invert(bad), Counter()
+        good, skipped = pc.invert(bad), {}
     failures: list[tuple[int, str]] = []
     if bad.true_count:
         failures = list(zip(np.flatnonzero(bad.to_numpy(zero_copy_only=False)).tolist(),
@@ -399,10 +401,23 @@ def map_table(
         t = t.filter(good)
         values = {k: v.filter(good) for k, v in values.items()}
         lines = lines[good.to_numpy(zero_copy_only=False)]
-    return _assemble(t, values, lines, name), failures, skipped
+        files = files.filter(good)
+    return _assemble(t, values, lines, files), failures, skipped
 
 
-def _assemble(t: pa.Table, values: dict[str, pa.Array], lines: np.ndarray, name: str) -> pa.Table:
+def _count_by_file(files: pa.Array, reasons: pa.Array) -> dict[str, Counter[str]]:
+    counts = (
+        pa.table({"f": files, "r": reasons}).group_by(["f", "r"]).aggregate([([], "count_all")])
+    )
+    found: dict[str, Counter[str]] = {}
+    for f, r, n in zip(*(counts[c].to_pylist() for c in ("f", "r", "count_all")), strict=True):
+        found.setdefault(f, Counter())[r] = n
+    return found
+
+
+def _assemble(
+    t: pa.Table, values: dict[str, pa.Array], lines: np.ndarray, files: pa.Array
+) -> pa.Table:
     m = t.num_rows
     columns: dict[str, Any] = {
         "source": pa.array(["gdelt"] * m, _S),
@@ -418,7 +433,7 @@ def _assemble(t: pa.Table, values: dict[str, pa.Array], lines: np.ndarray, name:
         "credibility": pa.array(np.full(m, 3, np.int8)),
         "confidence": pa.array(careful.confidence_scores(t), pa.float64()),
         "tags": pa.array([[]] * m, pa.list_(_S)),
-        "file": pa.array([name] * m, _S),
+        "file": files,
         "line": pa.array(np.asarray(lines, np.int64)),
     } | values  # fmt: skip
     arrays = [_as(columns[f.name], f.type) if f.name in columns else pa.nulls(m, f.type)
@@ -449,6 +464,73 @@ def _raw_lines(data: bytes, numbers: list[int]) -> dict[int, str]:
     }
 
 
+@dataclass
+class RawFile:
+    """One event file parsed and filtered, not yet mapped (what a worker thread hands on)."""
+
+    name: str
+    data: bytes
+    table: pa.Table
+    lines: np.ndarray
+    rejects: list[Reject]
+    seen: int
+    layout: str
+
+
+def read_raw(data: bytes, name: str, keep: KeepFilter | None = None) -> RawFile:
+    """Parse one event file (zipped or not) and keep the rows ``keep`` wants."""
+    table, lines, rejects, layout = read_table(data, name)
+    seen = table.num_rows + len(rejects)
+    if keep is not None and table.num_rows:
+        mask = keep.mask(table)
+        table, lines = table.filter(mask), lines[np.asarray(mask.to_numpy(zero_copy_only=False))]
+    return RawFile(name, data, table, lines, rejects, seen, layout)
+
+
+def map_files(raws: list[RawFile]) -> tuple[pa.Table, dict[str, FastResult]]:
+    """Map the rows of many files in one go (the fixed cost of each step is paid once): the
+    mapped rows of all of them (unfinished, see ``finish_sql``), and per file its result
+    with its rejects, skips and counts (its ``events`` left empty: the rows are in the
+    returned table, with their ``file``)."""
+    tables = [r.table for r in raws if r.table.num_rows]
+    results = {r.name: FastResult(pa.table({}), list(r.rejects), Counter(), r.seen, r.layout)
+               for r in raws}  # fmt: skip
+    if not tables:
+        return _assemble(_with_all_needed(pa.table({})), _empty_values(), np.empty(0, np.int64),
+                         pa.array([], _S)), results  # fmt: skip
+    table = pa.concat_tables(tables)
+    lines = np.concatenate([r.lines for r in raws if r.table.num_rows])
+    files = pa.array([r.name for r in raws for _ in range(r.table.num_rows)], _S)
+    mapped, failures, skipped = map_table(table, lines, files)
+    for name, counts in skipped.items():
+        results[name].skipped = counts
+    if failures:
+        by_name = {r.name: r for r in raws}
+        wanted: dict[str, list[tuple[int, str]]] = {}
+        names = files.to_pylist()
+        for index, reason in failures:
+            wanted.setdefault(names[index], []).append((int(lines[index]), reason))
+        for name, found in wanted.items():
+            raw = by_name[name]
+            text = _raw_lines(careful.unzip_member(raw.data, name, ".export.CSV"),
+                              [n for n, _ in found])  # fmt: skip
+            results[name].rejects += [Reject(n, why, text.get(n, "")) for n, why in found]
+    for result in results.values():
+        result.rejects.sort(key=lambda r: r.line)
+    counts = Counter(mapped["file"].to_pylist()) if mapped.num_rows else Counter()
+    for name, result in results.items():
+        result.kept = counts.get(name, 0)
+    return mapped, results
+
+
+def _empty_values() -> dict[str, pa.Array]:
+    values = {"source_id": pa.array([], _S), "_verb": pa.array([], _S)}
+    for _, targets, lookup in _LOOKUPS:
+        values.update((t, pa.array([], ty)) for t, ty in zip(targets, lookup.types, strict=True))
+    values.pop("_verb")
+    return values | {"_verb": pa.array([], _S)}
+
+
 def read_fast(
     data: bytes, name: str, keep: KeepFilter | None = None, *, finished: bool = True
 ) -> FastResult:
@@ -456,16 +538,7 @@ def read_fast(
 
     With ``finished=False`` the events are left as ``map_table`` gives them, for a caller
     that finishes many files in one query (``finish_sql``)."""
-    table, lines, rejects, layout = read_table(data, name)
-    seen = table.num_rows + len(rejects)
-    if keep is not None and table.num_rows:
-        mask = keep.mask(table)
-        table, lines = table.filter(mask), lines[np.asarray(mask.to_numpy(zero_copy_only=False))]
-    mapped, failures, skipped = map_table(table, lines, name)
-    if failures:
-        numbers = [int(lines[i]) for i, _ in failures]
-        raw = _raw_lines(careful.unzip_member(data, name, ".export.CSV"), numbers)
-        rejects = rejects + [Reject(n, r, raw.get(n, "")) for n, (_, r) in
-                             zip(numbers, failures, strict=True)]  # fmt: skip
-    rejects.sort(key=lambda r: r.line)
-    return FastResult(finish(mapped) if finished else mapped, rejects, skipped, seen, layout)
+    mapped, results = map_files([read_raw(data, name, keep)])
+    result = results[name]
+    result.events = finish(mapped) if finished else mapped
+    return result
