@@ -94,19 +94,25 @@ def partnership_index(
     ``strategic_share`` is strategic / (transactional + strategic), and is left empty
     (NaN) in months with no evidence of either: no evidence is not a 0 % share.
     """
-    columns = ["month", "transactional", "strategic", "index", "strategic_share", "events"]
     part = scored[scored["family"] == family]
     if part.empty:
-        return empty_frame(columns)
-    months = _month_range(part["month"], until)
+        return empty_frame(INDEX_COLUMNS)
+    return _components(part, _month_range(part["month"], until))
+
+
+INDEX_COLUMNS = ["month", "transactional", "strategic", "index", "strategic_share", "events"]
+
+
+def _components(part: pd.DataFrame, periods: pd.DatetimeIndex) -> pd.DataFrame:
+    """Per period (keyed by the ``month`` column): components, index, share, events."""
     components = part.pivot_table(
         index="month", columns="component", values="score", aggfunc="sum"
     ).reindex(columns=["transactional", "strategic"], fill_value=0.0)
-    out = components.reindex(months, fill_value=0.0).fillna(0.0)
+    out = components.reindex(periods, fill_value=0.0).fillna(0.0)
     out["index"] = out["transactional"] + out["strategic"]
     out["strategic_share"] = (out["strategic"] / out["index"]).where(out["index"] > 0)
-    out["events"] = part.groupby("month")["event_id"].nunique().reindex(months, fill_value=0)
-    return out.rename_axis("month").reset_index()[columns]
+    out["events"] = part.groupby("month")["event_id"].nunique().reindex(periods, fill_value=0)
+    return out.rename_axis("month").reset_index()[INDEX_COLUMNS]
 
 
 def top_events(
@@ -189,15 +195,10 @@ def weekly_index(scored: pd.DataFrame, family: str = "partnership") -> pd.DataFr
     """The partnership index by ISO week (weeks start on Monday), in the monthly layout."""
     part = scored[scored["family"] == family]
     if part.empty:
-        return empty_frame(["week", "transactional", "strategic", "index", "strategic_share",
-                            "events"])  # fmt: skip
+        return empty_frame(["week", *INDEX_COLUMNS[1:]])
     weekly = part.assign(month=period_start(part["date"], "W"))
-    out = partnership_index(weekly, family)
-    weeks = pd.date_range(out["month"].min(), out["month"].max(), freq="W-MON")
-    filled = out.set_index("month").reindex(weeks).rename_axis("month").reset_index()
-    numbers = ["transactional", "strategic", "index", "events"]
-    filled[numbers] = filled[numbers].fillna(0)
-    return filled.astype({"events": "int64"}).rename(columns={"month": "week"})
+    weeks = pd.date_range(weekly["month"].min(), weekly["month"].max(), freq="W-MON")
+    return _components(weekly, weeks).rename(columns={"month": "week"})
 
 
 def with_rolling_mix(index: pd.DataFrame, months: int = 6) -> pd.DataFrame:

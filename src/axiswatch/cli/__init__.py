@@ -17,6 +17,7 @@ from . import data  # noqa: F401
 # isort: split
 from . import (  # noqa: F401
     analysis,
+    analytics,  # noqa: F401
     demo,
     gdelt,  # noqa: F401
     web,  # noqa: F401

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from ..analysis.index import index_report, indicator_series
+from ..analysis.analytics import index_with_bands
+from ..analysis.assessment import Assessment
+from ..analysis.index import (
+    family_index,
+    index_bands,
+    index_report,
+    indicator_series,
+    period_start,
+    weekly_index,
+)
 from ..errors import UserError
-from ..evidence import assessment
+from ..evidence import Evidence, assessment
 from ..lens import load_lens
 from ..query import frame_records
 from ..report.brief import write_brief
@@ -21,30 +31,64 @@ from .app import BriefFormat, EventFormat, _date, _store, _table, app, err, lens
 # -- analysis ---------------------------------------------------------------------------------
 
 
+class Frequency(StrEnum):
+    month = "month"
+    week = "week"
+
+
 @app.command()
 def index(
     lens: Annotated[str, typer.Option(help="Lens name or path.")] = "kim-putin-axis",
     fmt: Annotated[
         EventFormat, typer.Option("--format", help="Output format.")
     ] = EventFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     since: Annotated[str | None, typer.Option(help="First month to show (YYYY-MM-DD).")] = None,
     top: Annotated[int, typer.Option(help="Events to list behind each month.")] = 3,
+    freq: Annotated[Frequency, typer.Option(help="By month or by ISO week.")] = Frequency.month,
+    family: Annotated[
+        str | None, typer.Option(help="Another family's index instead (a threat prong, say).")
+    ] = None,
 ) -> None:
-    """The monthly partnership index, its two components and the top events behind each month."""
+    """The partnership index with its components, mix and 80 % bootstrap bands, and the top
+    events behind each period; or, with --family, a threat prong's or the China watch's."""
     first = _date(since, "--since")
+    chosen = load_lens(lens)
+    if family is not None and family not in {f.id for f in chosen.families}:
+        raise UserError(f"no family {family} in lens {chosen.name}")
     with _store(read_only=True) as store:
-        result, evidence = assessment(store, load_lens(lens))
-    frame = index_report(result.index, evidence.scored, evidence.events, top=top,
-                         since=None if first is None else pd.Timestamp(first))  # fmt: skip
-    if fmt is EventFormat.csv:
+        result, evidence = assessment(store, chosen)
+    frame = index_table(result, evidence, family=family, weekly=freq is Frequency.week, top=top,
+                        since=None if first is None else pd.Timestamp(first))  # fmt: skip
+    if as_json or fmt is EventFormat.json:
+        sys.stdout.write(json.dumps(frame_records(frame), ensure_ascii=False) + "\n")
+    elif fmt is EventFormat.csv:
         flat = frame.assign(
             top_events=[json.dumps(t, ensure_ascii=False) for t in frame["top_events"]]
         )
         sys.stdout.write(flat.to_csv(index=False, float_format="%.4f"))
-    elif fmt is EventFormat.json:
-        sys.stdout.write(json.dumps(frame_records(frame), ensure_ascii=False) + "\n")
     else:
         _print_index(frame)
+
+
+def index_table(
+    result: Assessment, evidence: Evidence, *, family: str | None, weekly: bool, top: int,
+    since: pd.Timestamp | None,
+) -> pd.DataFrame:  # fmt: skip
+    """The rows ``index`` prints: one period each, with the events that weigh most in it."""
+    scored, events = evidence.scored, evidence.events
+    if family is not None and family != "partnership":
+        frame = family_index(scored, family)
+        mine = scored[scored["family"] == family].assign(family_kind="partnership")
+        return index_report(frame, mine, events, since=since, top=top)
+    if not weekly:
+        return index_report(index_with_bands(result, scored), scored, events, since=since, top=top)
+    by_week = scored.assign(month=period_start(scored["date"], "W"))
+    weeks = weekly_index(scored).rename(columns={"week": "month"})
+    if not weeks.empty:
+        weeks = weeks.merge(index_bands(by_week, weeks), on="month", how="left")
+    report = index_report(weeks, by_week, events, since=since, top=top)
+    return report.rename(columns={"month": "week"})
 
 
 @app.command()
@@ -77,14 +121,24 @@ def series(
 
 def _print_index(frame: Any) -> None:
     if frame.empty:
-        out.print("no partnership evidence in the store for this lens")
+        out.print("no evidence in the store for this index")
         return
-    table = _table("month", "trans.", "strat.", "index", "strat. share", "events", "top event")
-    for row in frame.itertuples(index=False):
-        share = "" if row.strategic_share != row.strategic_share else f"{row.strategic_share:.0%}"
-        lead = row.top_events[0]["title"] if row.top_events else ""
-        table.add_row(row.month, f"{row.transactional:.1f}", f"{row.strategic:.1f}",
-                      f"{row.index:.1f}", share, str(row.events), lead)  # fmt: skip
+    if "strategic" not in frame:
+        table = _table("month", "index", "events", "top event")
+        for row in frame.itertuples(index=False):
+            lead = row.top_events[0]["title"] if row.top_events else ""
+            table.add_row(row.month, f"{row.index:.1f}", str(row.events), lead)
+        out.print(table)
+        return
+    period = "week" if "week" in frame else "month"
+    table = _table(period, "trans.", "strat.", "index", "80% band", "strat. share", "events",
+                   "top event")  # fmt: skip
+    for row in frame.to_dict("records"):
+        share, lead = row["strategic_share"], row["top_events"][:1]
+        band = f"{row['index_low']:.1f}–{row['index_high']:.1f}" if "index_low" in row else ""
+        table.add_row(row[period], f"{row['transactional']:.1f}", f"{row['strategic']:.1f}",
+                      f"{row['index']:.1f}", band, "" if share != share else f"{share:.0%}",
+                      str(row["events"]), lead[0]["title"] if lead else "")  # fmt: skip
     out.print(table)
 
 
