@@ -161,36 +161,38 @@ class Dashboard:
                                    refresh_seconds=settings.refresh_seconds)  # fmt: skip
         self.notes = Notes(settings.notes_path or notes_path(settings.store_path))
         self.env = _environment()
+        #: the pages a fresh snapshot renders before it serves: name -> (build, cache key)
+        self.main_pages: dict[str, tuple[Callable[[Snapshot], dict[str, Any]], Any]] = {}
 
     def warm(self, snapshot: Snapshot) -> None:
-        """Compute a fresh snapshot's analysis and main pages before it serves."""
-        pages.overview(snapshot, self.lens)
-        pages.indicators(snapshot, self.lens)
-        pages.facets(snapshot, self.lens)
+        """Render a fresh snapshot's main pages and their twins before it serves."""
+        for name, (build, key) in self.main_pages.items():
+            for fmt in ("html", "json"):
+                self.render(snapshot, name, fmt, build, key)
 
     def snapshot(self) -> Snapshot:
         return self.snapshots.current()
 
-    def respond(self, name: str, fmt: str, build: Callable[[Snapshot], dict[str, Any]],
-                key: Any = None, extra: dict[str, Any] | None = None) -> Response:  # fmt: skip
-        """A page or its JSON twin, rendered once per snapshot and cached."""
-        snapshot = self.snapshot()
+    def render(self, snapshot: Snapshot, name: str, fmt: str,
+               build: Callable[[Snapshot], dict[str, Any]], key: Any = None) -> bytes:  # fmt: skip
+        """A page or its JSON twin as bytes, rendered once per snapshot and cached."""
 
         def render() -> bytes:
             data = build(snapshot)
             if fmt == "json":
                 return _json(data)
-            context = {
-                "page": name,
-                "d": data,
-                "lens": self.lens,
-                "writes": bool(self.settings.token),
-                "store": self.settings.store_path.name,
-                **(extra or {}),
-            }
+            context = {"page": name, "d": data, "lens": self.lens, "writes": bool(
+                self.settings.token), "store": self.settings.store_path.name}  # fmt: skip
             return self.env.get_template(f"{name}.html").render(**context).encode("utf-8")
 
-        body = snapshot.cached(("page", name, fmt, key), render)
+        body: bytes = snapshot.cached(("page", name, fmt, key), render)
+        return body
+
+    def respond(self, name: str, fmt: str, build: Callable[[Snapshot], dict[str, Any]],
+                key: Any = None) -> Response:  # fmt: skip
+        """A page or its JSON twin from the current snapshot."""
+        snapshot = self.snapshot()
+        body = self.render(snapshot, name, fmt, build, key)
         media = "application/json" if fmt == "json" else "text/html; charset=utf-8"
         return Response(body, media_type=media, headers={"X-Snapshot": str(snapshot.version)})
 
@@ -210,6 +212,7 @@ def _page_routes(app: FastAPI, board: Dashboard) -> None:
     for name, path, title in NAV:
         if name in simple:
             _add_simple(app, board, name, path, title, simple[name])
+            board.main_pages[name] = (simple[name], None)
     for name, title in (("timeline", "Timeline"), ("explorer", "Event explorer")):
         _add_selection(app, board, name, title)
 
@@ -242,6 +245,7 @@ def _add_selection(app: FastAPI, board: Dashboard, name: str, title: str) -> Non
     def page_json(f: Annotated[Filters, Depends(event_filters)]) -> Response:
         return board.respond(name, "json", build(f), key=f)
 
+    board.main_pages[name] = (build(Filters()), Filters())
     app.add_api_route(f"/{name}", page, methods=["GET"], summary=title, tags=["pages"],
                       response_class=Response, name=name)  # fmt: skip
     app.add_api_route(f"/{name}.json", page_json, methods=["GET"], summary=f"{title} (JSON)",

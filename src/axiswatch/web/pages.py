@@ -78,12 +78,13 @@ def analysis(snapshot: Snapshot, lens: Lens) -> tuple[Assessment, Evidence]:
         lambda store: assessment(store, lens)))  # fmt: skip
 
 
-def _event_rows(snapshot: Snapshot, lens: Lens) -> dict[str, dict[str, Any]]:
-    def build() -> dict[str, dict[str, Any]]:
+def _evidence_frame(snapshot: Snapshot, lens: Lens) -> pd.DataFrame:
+    def build() -> pd.DataFrame:
         _, evidence = analysis(snapshot, lens)
-        return {row["event_id"]: event_json(row) for row in evidence.events.to_dict("records")}
+        return evidence.events.set_index("event_id", drop=False)
 
-    return snapshot.cached(("evidence-rows", lens.name), build)
+    frame: pd.DataFrame = snapshot.cached(("evidence-frame", lens.name), build)
+    return frame
 
 
 def _clean(value: Any) -> Any:
@@ -121,8 +122,9 @@ def event_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _views(snapshot: Snapshot, lens: Lens, ids: list[str]) -> list[dict[str, Any]]:
-    rows = _event_rows(snapshot, lens)
-    return [rows[i] for i in ids if i in rows]
+    frame = _evidence_frame(snapshot, lens)
+    known = [i for i in ids if i in frame.index]
+    return [event_json(row) for row in frame.loc[known].to_dict("records")] if known else []
 
 
 # -- pages -----------------------------------------------------------------------------
@@ -246,20 +248,22 @@ def family_ids(snapshot: Snapshot, lens: Lens, family: str) -> list[str]:
 
 
 def selection(events: ir.Table, f: Filters, ids: list[str] | None) -> ir.Table:
-    """Events matching the filters, newest first (all canonical columns)."""
-    expr = select_events(events, actors=f.actors, since=f.since, until=f.until, source=f.source)
+    """Events matching the filters, newest first (all canonical columns).
+
+    Every filter applies before the ordering, so DuckDB sorts only what matched.
+    """
     if f.reliability:
-        expr = expr.filter(expr.reliability.isin(list(f.reliability)))
+        events = events.filter(events.reliability.isin(list(f.reliability)))
     if f.q:
         needle = f.q.lower()
-        expr = expr.filter(
-            expr.title.fill_null("").lower().contains(needle)
-            | expr.summary.fill_null("").lower().contains(needle)
+        events = events.filter(
+            events.title.fill_null("").lower().contains(needle)
+            | events.summary.fill_null("").lower().contains(needle)
         )
     if ids is not None:
         wanted = ibis.memtable(pd.DataFrame({"event_id": ids}), schema={"event_id": "string"})
-        expr = expr.semi_join(wanted, "event_id")
-    return expr
+        events = events.semi_join(wanted, "event_id")
+    return select_events(events, actors=f.actors, since=f.since, until=f.until, source=f.source)
 
 
 def _selected(snapshot: Snapshot, lens: Lens, f: Filters) -> Any:
