@@ -2,7 +2,9 @@
 
 The public API: open a ``Store``, load files with ``ingest_files`` (or the bundled
 data with ``ingest_bundled``), load a ``Lens``, and get an ``Assessment`` with
-``assessment``; ``write_brief`` writes it out.
+``assessment``; ``write_brief`` writes it out. ``analyse`` adds the analytics over the
+same evidence: the index's bands and mix, change points, alerts, scenario probabilities
+and forecasts with their measured skill.
 """
 
 from __future__ import annotations
@@ -26,36 +28,69 @@ from .store import Store
 __version__ = "0.1.0"
 
 __all__ = [
+    "Alert",
+    "Analytics",
     "Assessment",
     "AxiswatchError",
+    "ChangePointResult",
     "EVENT_SCHEMA",
     "Evidence",
+    "Forecast",
     "IngestSummary",
     "Lens",
     "LensError",
     "MissingExtra",
+    "MonthlySeries",
     "NotEnoughEvidence",
+    "ScenarioResult",
     "SourceError",
     "Store",
     "StoreError",
     "UserError",
     "__version__",
+    "all_alerts",
+    "analyse",
+    "analysis_series",
     "assess",
     "assessment",
+    "detect_change_points",
+    "forecast_series",
     "gather",
+    "index_bands",
     "ingest_bundled",
     "ingest_file",
     "ingest_files",
     "load_lens",
+    "scenario_analysis",
     "validate_event",
+    "weekly_index",
     "write_brief",
 ]
 
 
-def __getattr__(name: str) -> object:
-    # the briefing pulls in Altair and Jinja: load it only when asked for
-    if name == "write_brief":
-        from .report.brief import write_brief
+#: public names whose modules load only when asked for (scipy, Altair and Jinja are heavy)
+_LAZY = {
+    "Alert": "analysis.alerts",
+    "Analytics": "analysis.analytics",
+    "ChangePointResult": "analysis.changepoints",
+    "Forecast": "analysis.forecast",
+    "MonthlySeries": "analysis.series",
+    "ScenarioResult": "analysis.scenarios",
+    "all_alerts": "analysis.alerts",
+    "analyse": "analysis.analytics",
+    "analysis_series": "analysis.series",
+    "detect_change_points": "analysis.changepoints",
+    "forecast_series": "analysis.forecast",
+    "index_bands": "analysis.index",
+    "scenario_analysis": "analysis.scenarios",
+    "weekly_index": "analysis.index",
+    "write_brief": "report.brief",
+}
 
-        return write_brief
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)
