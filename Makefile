@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := axiswatch-demo
 
-.PHONY: demo test lint format clean browser
+.PHONY: demo test lint format clean browser bench-web
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
+
+# The dashboard under load: 10 M synthetic events, 16 clients, idle and while ingesting
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web_load.py $(BENCH_WEB_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache

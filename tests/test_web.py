@@ -117,8 +117,11 @@ def test_overview_shows_the_assessment_of_the_store(site):
     assert data["headline"]["verdict"] == result.headline.verdict
     assert len(data["index"]) == len(result.index)
     assert {"transactional", "strategic", "index"} <= set(data["index"][0])
-    assert [a["signpost"] for a in data["alerts"]] == [s.signpost for s in result.signposts
-                                                       if s.fired]  # fmt: skip
+    assert [a["signpost"] for a in data["signposts_fired"]] == [
+        s.signpost for s in result.signposts if s.fired
+    ]
+    since = result.as_of - dt.timedelta(days=90)
+    assert all(a["date"] >= since.isoformat() for a in data["alerts"])
     assert data["latest"][0]["date"] == "2024-06-03"  # the newest event
     page = get(site, "/").text
     assert result.headline.sentences[0].replace("'", "&#39;") in page
@@ -189,6 +192,23 @@ def test_scenarios_show_every_signpost_state(site):
         assert shown["fired"] == sum(p["fired"] for p in shown["signposts"])
     html = get(site, "/scenarios").text
     assert all(s.title in html for s in lens.scenarios)
+
+
+def test_scenarios_show_the_models_probabilities_and_ach_matrix(site):
+    from axiswatch.analysis.analytics import analyse, scenario_record
+
+    with Store(site["path"], read_only=True) as store:
+        result, evidence = assessment(store, load_lens())
+    expected = analyse(result, evidence.events, evidence.scored, evidence.signposts, forecast=())
+    record = scenario_record(expected.scenarios)
+    model = get(site, "/scenarios.json").json()["model"]
+    assert model["probabilities"] == record["probabilities"]
+    assert model["history"] == record["history"] and model["ach"] == record["ach"]
+    assert abs(sum(model["probabilities"].values()) - 1) < 1e-3
+    html = get(site, "/scenarios").text
+    assert "Analysis of competing hypotheses" in html
+    assert html.count('class="rating rating-') == len(record["ach"]) * len(record["priors"])
+    assert ('data-chart="chart-probabilities"' in html) == bool(record["history"])
 
 
 def test_explorer_searches_titles_and_summaries(site):

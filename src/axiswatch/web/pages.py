@@ -8,7 +8,6 @@ in an expression, never SQL text.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..analysis.alerts import alert_record
+from ..analysis.analytics import Analytics, analyse, scenario_record
 from ..analysis.assessment import Assessment, Finding, SignpostState
 from ..evidence import Evidence, assessment
 from ..lens.model import Lens
@@ -38,6 +39,8 @@ BOARD = (
 #: most rows an export of a selection writes
 EXPORT_LIMIT = 100_000
 LATEST = 12
+#: the overview lists alerts dated this many days before the assessment, or later
+ALERT_DAYS = 90
 SHOWN_COLUMNS = (
     "event_id", "date", "date_precision", "source", "actor", "recipient", "plover_type",
     "title", "summary", "url", "citations", "reliability", "credibility", "confidence", "tags",
@@ -176,7 +179,8 @@ def overview(snapshot: Snapshot, lens: Lens) -> dict[str, Any]:
         "lens": {"name": lens.name, "title": lens.title}, "as_of": a.as_of.isoformat(),
         "headline": _headline(a, snapshot, lens), "threat_lines": a.threat_lines,
         "coverage": {k: v.isoformat() for k, v in sorted(a.coverage.items())},
-        "index": frame_records(index), "alerts": [s for s in signposts if s["fired"]],
+        "index": frame_records(index), "alerts": open_alerts(snapshot, lens),
+        "signposts_fired": [s for s in signposts if s["fired"]],
         "latest": latest_events(snapshot),
         "charts": {k: v for k, v in charts.items() if k in ("partnership", "strategic_share")},
     }  # fmt: skip
@@ -208,22 +212,59 @@ def indicators(snapshot: Snapshot, lens: Lens) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def scenario_model(a: Assessment, evidence: Evidence) -> dict[str, Any] | None:
-    """Scenario probabilities over time and the ACH matrix, from ``analysis.scenarios``.
+def analytics(snapshot: Snapshot, lens: Lens) -> Analytics:
+    """Scenario probabilities, alerts and change points of this snapshot (no forecasts)."""
 
-    The hook for the scenario model: None until that module is part of the package.
-    """
-    try:
-        module = importlib.import_module("axiswatch.analysis.scenarios")
-    except ModuleNotFoundError:
+    def build() -> Analytics:
+        a, evidence = analysis(snapshot, lens)
+        return analyse(a, evidence.events, evidence.scored, evidence.signposts, forecast=())
+
+    result: Analytics = snapshot.cached(("analytics", lens.name), build)
+    return result
+
+
+def open_alerts(snapshot: Snapshot, lens: Lens, days: int = ALERT_DAYS) -> list[dict[str, Any]]:
+    """The alerts (signpost firings and surges) of the last ``days`` before the assessment."""
+    a, _ = analysis(snapshot, lens)
+    since = a.as_of - dt.timedelta(days=days)
+    return [alert_record(alert) for alert in analytics(snapshot, lens).open_alerts(since)]
+
+
+def probability_chart(record: dict[str, Any], titles: dict[str, str]) -> dict[str, Any] | None:
+    """Each scenario's probability by month, one line each (a Vega-Lite spec)."""
+    values = [
+        {"month": row["month"], "scenario": titles.get(key, key), "probability": value}
+        for row in record["history"] for key, value in row.items() if key != "month"
+    ]  # fmt: skip
+    if not values:
         return None
-    build = getattr(module, "dashboard_view", None)
-    return build(a, evidence) if callable(build) else None
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": 640, "height": 240, "data": {"values": values},
+        "mark": {"type": "line", "interpolate": "step-after"},
+        "encoding": {
+            "x": {"field": "month", "type": "temporal", "title": None},
+            "y": {"field": "probability", "type": "quantitative", "title": "Probability",
+                  "axis": {"format": "%"}, "scale": {"domain": [0, 1]}},
+            "color": {"field": "scenario", "type": "nominal",
+                      "legend": {"orient": "bottom", "columns": 2, "title": None,
+                                 "labelLimit": 320}},
+            "tooltip": [{"field": "scenario"}, {"field": "month", "type": "temporal"},
+                        {"field": "probability", "format": ".0%"}],
+        },
+    }  # fmt: skip
+
+
+def scenario_model(snapshot: Snapshot, lens: Lens) -> dict[str, Any]:
+    """Probabilities over time, the updates behind them and the ACH matrix."""
+    record = scenario_record(analytics(snapshot, lens).scenarios)
+    titles = {s.id: s.title for s in lens.scenarios}
+    return {**record, "titles": titles, "chart": probability_chart(record, titles)}
 
 
 def scenarios(snapshot: Snapshot, lens: Lens) -> dict[str, Any]:
     """Each scenario with its signposts' states now (and the model's view, once it exists)."""
-    a, evidence = analysis(snapshot, lens)
+    a, _ = analysis(snapshot, lens)
     states = _signposts(a, snapshot, lens)
     return {
         "as_of": a.as_of.isoformat(),
@@ -233,7 +274,7 @@ def scenarios(snapshot: Snapshot, lens: Lens) -> dict[str, Any]:
              "fired": sum(p["fired"] for p in states if p["scenario"] == s.id)}
             for s in lens.scenarios
         ],
-        "model": snapshot.cached(("model", lens.name), lambda: scenario_model(a, evidence)),
+        "model": snapshot.cached(("model", lens.name), lambda: scenario_model(snapshot, lens)),
     }  # fmt: skip
 
 
