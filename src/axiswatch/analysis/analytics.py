@@ -22,7 +22,7 @@ from .changepoints import ChangePointResult, change_points
 from .forecast import Forecast, forecast_series
 from .index import family_index, index_bands, top_events, with_rolling_mix
 from .scenarios import ScenarioResult, scenario_analysis, signpost_firings
-from .series import MonthlySeries, analysis_series
+from .series import MonthlySeries, analysis_series, series_names
 
 #: the series forecast unless others are asked for
 FORECAST_SERIES = ("missile_launches", "cooperative_events")
@@ -90,17 +90,23 @@ def analyse(
     titles = {i.id: i.title for f in lens.families for i in f.indicators}
     firings = signpost_firings(lens, signpost_hits, dated, assessment.as_of)
     threats, leaders = threat_indices(assessment, scored, dated)
+    shifts = change_points(series, dated)
+    missing = [name for name in series_names(lens) if name not in series]
+    shifts.update({name: ChangePointResult(name, name, "count", [], note=NO_EVIDENCE)
+                   for name in missing})  # fmt: skip
+    forecasts = {
+        name: forecast_series(series[name], evaluate=evaluate) if name in series
+        else Forecast(name, name, None, None, [], note=NO_EVIDENCE)
+        for name in forecast
+    }  # fmt: skip
     return Analytics(
-        index_with_bands(assessment, scored),
-        threats,
-        leaders,
-        series,
-        change_points(series, dated),
+        index_with_bands(assessment, scored), threats, leaders, series, shifts,
         scenario_analysis(lens, signpost_hits, dated, as_of=as_of.date()),
-        all_alerts(firings, {**series, **indicator_counts(scored, titles)}, dated),
-        {name: forecast_series(series[name], evaluate=evaluate) for name in forecast
-         if name in series},
+        all_alerts(firings, {**series, **indicator_counts(scored, titles)}, dated), forecasts,
     )  # fmt: skip
+
+
+NO_EVIDENCE = "not enough evidence: no events in the store for this series"
 
 
 # -- records --------------------------------------------------------------------------------

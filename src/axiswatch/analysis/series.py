@@ -91,6 +91,16 @@ def _mix_series(index_parts: MonthlySeries, strategic: pd.Series) -> MonthlySeri
     return MonthlySeries("partnership_mix", title, "mix", share, index_parts.contributions, parts)
 
 
+def series_names(lens: Lens) -> list[str]:
+    """The names ``analysis_series`` can build for a lens, whether or not there is evidence."""
+    families = [f.id for f in [*lens.families_of("threat"), *lens.families_of("china")]]
+    return [*BUILT_IN, *families]
+
+
+BUILT_IN = ("missile_launches", "cooperative_events", "partnership_index",
+            "partnership_strategic", "partnership_mix")  # fmt: skip
+
+
 def analysis_series(
     lens: Lens,
     events: pd.DataFrame,

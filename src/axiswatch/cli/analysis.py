@@ -83,10 +83,11 @@ def index_table(
         return index_report(frame, mine, events, since=since, top=top)
     if not weekly:
         return index_report(index_with_bands(result, scored), scored, events, since=since, top=top)
-    by_week = scored.assign(month=period_start(scored["date"], "W"))
     weeks = weekly_index(scored).rename(columns={"week": "month"})
-    if not weeks.empty:
-        weeks = weeks.merge(index_bands(by_week, weeks), on="month", how="left")
+    if weeks.empty:
+        return weeks.rename(columns={"month": "week"}).assign(top_events=[])
+    by_week = scored.assign(month=period_start(scored["date"], "W"))
+    weeks = weeks.merge(index_bands(by_week, weeks), on="month", how="left")
     report = index_report(weeks, by_week, events, since=since, top=top)
     return report.rename(columns={"month": "week"})
 

@@ -26,6 +26,7 @@ from ..analysis.analytics import (
     forecast_record,
     scenario_record,
 )
+from ..analysis.series import series_names
 from ..errors import UserError
 from ..evidence import assessment
 from ..lens import load_lens
@@ -189,9 +190,8 @@ def forecast(
     lens: LensOption = "kim-putin-axis", series: SeriesOption = None, as_json: JsonOption = False
 ) -> None:
     """Forecasts 1–6 months ahead with 80 % intervals, and their backtested skill."""
-    chosen = list(series) if series else list(FORECAST_SERIES)
-    _, analytics = _analytics(lens, forecast=chosen)
-    names = _chosen(chosen, [n for n in analytics.series if n in analytics.forecasts])
+    names = _chosen(series, series_names(load_lens(lens))) if series else list(FORECAST_SERIES)
+    _, analytics = _analytics(lens, forecast=names)
     records = [forecast_record(analytics.forecasts[n]) for n in names]
     if as_json:
         _print_json(records)
