@@ -126,6 +126,8 @@ class Missing(Exception):
 class Transient(Exception):
     """A failure worth retrying: 5xx, time-out, broken connection, size or MD5 mismatch."""
 
+    retries = 0
+
 
 @dataclass(frozen=True)
 class Fetcher:
@@ -168,7 +170,9 @@ class Fetcher:
                 return data, retries
             except Transient as exc:
                 if retries >= self.retries:
-                    raise Transient(f"{exc}, after {retries} retries") from None
+                    final = Transient(f"{exc}, after {retries} retries")
+                    final.retries = retries
+                    raise final from None
                 time.sleep(self.backoff * 2**retries * (0.5 + random.random() / 2))
                 retries += 1
 
@@ -266,7 +270,9 @@ def _download(fetcher: Fetcher, entry: ListedFile) -> FileOutcome | tuple[bytes,
         return fetcher.listed(entry)
     except Missing as exc:
         return FileOutcome(entry, "skipped", reason=str(exc))
-    except (Transient, SourceError) as exc:
+    except Transient as exc:
+        return FileOutcome(entry, "failed", reason=str(exc), retries=exc.retries)
+    except SourceError as exc:
         return FileOutcome(entry, "failed", reason=str(exc))
 
 

@@ -217,11 +217,13 @@ class Store:
             return self.table("events")
         columns = ", ".join(f'"{f.name}"' for f in EVENT_SCHEMA)
         pattern = str(archive_dir(self.path) / "day=*" / "*.parquet").replace("'", "''")
-        return self._ibis.sql(
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW events_with_archive AS "
             f"SELECT {columns} FROM events UNION ALL "
             f"SELECT {columns} FROM read_parquet('{pattern}', hive_partitioning = false) a "
             "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = a.event_id)"
         )
+        return self.table("events_with_archive")
 
     def execute(self, expr: ibis.Expr) -> Any:
         """Run an Ibis expression on this store (a DataFrame, Series or scalar)."""

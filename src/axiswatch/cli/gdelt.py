@@ -102,17 +102,22 @@ Translingual = Annotated[
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print a JSON summary.")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="No progress line.")]
+Retries = Annotated[int, typer.Option("--retries", help="Retries of a failed download.")]
+Timeout = Annotated[float, typer.Option("--timeout", help="Seconds before a download times out.")]
+Backoff = Annotated[float, typer.Option("--backoff", help="First retry's wait (doubles).")]
 
 
 def _options(
     since: dt.date | None, until: dt.date | None, base_url: str, workers: int, tables: str,
     keep: str, cache: Path | None, no_cache: bool, lens: str, translingual: bool, latest: bool,
+    retries: int, timeout: float, backoff: float,
 ) -> SyncOptions:  # fmt: skip
     return SyncOptions(
         since=since, until=until, base_url=base_url, workers=workers,
         tables=tuple(t.strip() for t in tables.split(",") if t.strip()), keep=keep, lens=lens,
         translingual=translingual, latest=latest,
         cache=None if no_cache else (cache or default_cache()),
+        retries=retries, timeout=timeout, backoff=backoff,
     )  # fmt: skip
 
 
@@ -133,11 +138,14 @@ def sync_command(
     lens: LensName = "kim-putin-axis",
     as_json: Json = False,
     quiet: Quiet = False,
+    retries: Retries = 4,
+    timeout: Timeout = 30.0,
+    backoff: Backoff = 1.0,
 ) -> None:
     """Download, verify and load GDELT 2.0 event files for a window of days (resumable)."""
     options = _options(
         _date(since, "--since"), _date(until, "--until"), base_url, workers, tables, keep,
-        cache, no_cache, lens, translingual, latest,
+        cache, no_cache, lens, translingual, latest, retries, timeout, backoff,
     )  # fmt: skip
     _run(options, as_json, quiet)
 
@@ -163,10 +171,13 @@ def update_command(
     lens: LensName = "kim-putin-axis",
     as_json: Json = False,
     quiet: Quiet = False,
+    retries: Retries = 4,
+    timeout: Timeout = 30.0,
+    backoff: Backoff = 1.0,
 ) -> None:
     """Sync whatever is new since the last sync (from its newest day to today), for cron."""
     with _store() as store:
         since, until = update_window(store, keep)
     options = _options(since, until, base_url, workers, tables, keep, cache, no_cache, lens,
-                       translingual, False)  # fmt: skip
+                       translingual, False, retries, timeout, backoff)  # fmt: skip
     _run(options, as_json, quiet)
