@@ -4,6 +4,11 @@
 self-contained file: charts drawn by the vendored Vega scripts, no network) or
 Markdown (charts as SVG files beside it). Every claim links to the events behind it,
 and every event lists its public sources.
+
+``brief_context`` returns everything the templates read (the assessment, the
+analytics, the events cited, the chart specs); another output format (a print or PDF
+renderer) calls it once and renders its own template, or renders the HTML with
+``render_brief(..., "html")`` and prints that.
 """
 
 from __future__ import annotations
@@ -20,22 +25,26 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from ..analysis.analytics import Analytics, analyse
 from ..analysis.assessment import Assessment
 from ..errors import UserError
 from ..evidence import Evidence
-from .charts import briefing_charts
+from .charts import analytics_charts, briefing_charts
 
 FORMATS = ("html", "md")
 STATIC = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 SECTIONS = (
     ("summary", "Summary and headline assessment"),
     ("timeline", "The revival of the relationship: timeline"),
+    ("shifts", "When things shifted: change points"),
     ("drivers", "The four drivers"),
     ("threat", "The dual-pronged threat"),
     ("context", "Context: nuclear acceleration, no denuclearisation, no dialogue"),
     ("china", "The China factor"),
     ("recommendations", "The five recommendations: are they happening?"),
     ("scenarios", "Where the partnership might go: scenarios and signposts"),
+    ("alerts", "Open alerts"),
+    ("forecasts", "Forecasts and their measured skill"),
     ("recent", "What changed recently"),
     ("evidence", "Evidence and sources"),
     ("method", "Method and data"),
@@ -136,6 +145,8 @@ def _environment() -> jinja2.Environment:
     env.filters["script_json"] = _script
     env.filters["md"] = md_escape
     env.filters["md_url"] = md_url
+    env.filters["month"] = lambda v: f"{v:%B %Y}"
+    env.filters["iso"] = lambda v: f"{v:%Y-%m-%d}"
     return env
 
 
@@ -146,17 +157,25 @@ def _vendored_js() -> Markup:
 
 
 def brief_context(
-    assessment: Assessment, evidence: Evidence, stats: dict[str, Any] | None = None
+    assessment: Assessment,
+    evidence: Evidence,
+    stats: dict[str, Any] | None = None,
+    analytics: Analytics | None = None,
 ) -> dict[str, Any]:
-    """Everything the templates read."""
+    """Everything the templates read (the analytics are computed when not given)."""
+    if analytics is None:
+        analytics = analyse(assessment, evidence.events, evidence.scored, evidence.signposts)
     rows = {row["event_id"]: row for row in evidence.events.to_dict("records")}
-    cited = _cited_ids(assessment)
+    cited = _cited_ids(assessment, analytics)
     views = {i: event_view(rows[i]) for i in cited if i in rows}
     ordered = sorted(views.values(), key=lambda v: (rows[v.id]["date"], v.id))
     lens = assessment.lens
+    open_alerts = analytics.open_alerts(assessment.since)
     return {
         "a": assessment,
+        "x": analytics,
         "lens": lens,
+        "scenario_titles": {s.id: s.title for s in lens.scenarios},
         "dyad_names": " and ".join(lens.name_of(code) for code in lens.dyad),
         "sections": SECTIONS,
         "events": views,
@@ -164,17 +183,30 @@ def brief_context(
         "numbers": {view.id: n for n, view in enumerate(ordered, start=1)},
         "timeline": [views[i] for i in assessment.timeline if i in views],
         "recent": [views[i] for i in assessment.recent[:15] if i in views],
-        "charts": briefing_charts(assessment, evidence.scored),
+        "open_alerts": open_alerts,
+        "latest_alerts": analytics.alerts[:LATEST_ALERTS],
+        "charts": {**briefing_charts(assessment, evidence.scored), **analytics_charts(analytics)},
         "stats": stats or {},
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
-def _cited_ids(assessment: Assessment) -> list[str]:
+#: alerts the briefing lists when none is open in the "what changed" window
+LATEST_ALERTS = 8
+
+
+def _cited_ids(assessment: Assessment, analytics: Analytics) -> list[str]:
     ids = list(assessment.headline.evidence) + list(assessment.timeline)
     ids += [i for f in assessment.findings.values() for i in f.evidence]
     ids += [i for s in assessment.signposts for i in s.evidence] + assessment.recent[:15]
     ids += [i for month in assessment.key_months for i in month.evidence]
+    ids += [str(d["event_id"]) for result in analytics.change_points.values()
+            for point in result.change_points for d in point.drivers]  # fmt: skip
+    ids += [i for update in analytics.scenarios.updates for i in update.firing.evidence]
+    ids += [str(e["event_id"]) for alert in analytics.alerts[:LATEST_ALERTS]
+            for e in alert.evidence]  # fmt: skip
+    ids += [str(e["event_id"]) for alert in analytics.open_alerts(assessment.since)
+            for e in alert.evidence]  # fmt: skip
     return list(dict.fromkeys(ids))
 
 
@@ -193,9 +225,10 @@ def render_brief(
     fmt: str = "html",
     stats: dict[str, Any] | None = None,
     chart_dir_name: str = "brief_charts",
+    analytics: Analytics | None = None,
 ) -> str:
     """The briefing as HTML or Markdown text (Markdown links its charts in a folder)."""
-    return _render(brief_context(assessment, evidence, stats), fmt, chart_dir_name)
+    return _render(brief_context(assessment, evidence, stats, analytics), fmt, chart_dir_name)
 
 
 def write_brief(
@@ -204,9 +237,10 @@ def write_brief(
     out: Path,
     fmt: str = "html",
     stats: dict[str, Any] | None = None,
+    analytics: Analytics | None = None,
 ) -> Path:
     """Write the briefing (and, for Markdown, its SVG charts beside it); return its path."""
-    context = brief_context(assessment, evidence, stats)
+    context = brief_context(assessment, evidence, stats, analytics)
     text = _render(context, fmt, chart_dir(out).name)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "md":
