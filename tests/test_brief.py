@@ -228,3 +228,55 @@ def test_thin_evidence_gives_an_explained_briefing_not_a_crash(tmp_path, shared_
     assert all(f.unknown or f.status for f in result.findings.values())
     assert "Unknown: no coded evidence" in html
     assert not re.search(r"\bnan\b|\bNaN\b", markdown)
+
+
+def test_the_briefing_carries_the_analytics(demo, demo_store):
+    from axiswatch import analyse
+
+    result, evidence = demo
+    analytics = analyse(result, evidence.events, evidence.scored, evidence.signposts)
+    html = render_brief(result, evidence, "html", demo_store.stats(), analytics=analytics)
+    markdown = render_brief(result, evidence, "md", analytics=analytics)
+    for text in (html, markdown):
+        assert "May 2013" in text and "January 2022" in text  # the missile shifts
+        assert "Kim and Putin meet at the Vostochny Cosmodrome" in text
+        assert "Analysis of competing hypotheses" in text and "Diagnosticity" in text.title()
+        assert "lower than the best naive forecast" in text
+    page = parsed(html)
+    assert {f"#{i}" for i in page.ids} >= set(page.internal)  # drivers link to their events
+    skill = analytics.forecasts["missile_launches"].skill
+    assert f"{skill.overall['covered']:.0%} of outcomes" in html
+
+
+def test_every_analytics_chart_renders_offline(demo):
+    import vl_convert
+
+    from axiswatch import analyse
+    from axiswatch.report.charts import analytics_charts
+
+    result, evidence = demo
+    charts = analytics_charts(analyse(result, evidence.events, evidence.scored,
+                                      evidence.signposts, evaluate=False))  # fmt: skip
+    assert {"index_bands", "scenario_history", "shifts_missile_launches",
+            "forecast_missile_launches"} <= set(charts)  # fmt: skip
+    for name, spec in charts.items():
+        assert vl_convert.vegalite_to_svg(spec).startswith("<svg"), name
+
+
+def test_a_scenario_no_signpost_moves_is_explained_in_the_briefing(tmp_path):
+    from axiswatch.lens.model import LENS_DIR, parse_lens
+
+    text = (LENS_DIR / "kim-putin-axis.yaml").read_text(encoding="utf-8")
+    text = text.replace("likelihood: {china_takes_side: 3.0}", "likelihood: {}")
+    text = text.replace("allied_counterweight: 1.2, china_takes_side: 1.2}",
+                        "allied_counterweight: 1.2}")  # fmt: skip
+    text = text.replace("allied_counterweight: 1.8, china_takes_side: 1.2}",
+                        "allied_counterweight: 1.8}")  # fmt: skip
+    lens = parse_lens(text, tmp_path / "l.yaml")
+    with Store(tmp_path / "s.duckdb") as store:
+        ingest_file(store, "ledger", write_ledger(tmp_path / "x.yaml", [ledger_entry(1)]))
+        result, evidence = assessment(store, lens)
+        markdown = render_brief(result, evidence, "md")
+    assert "no signpost bears on this scenario" in markdown
+    assert "no signpost has fired since the pivot" in markdown
+    assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", markdown)
