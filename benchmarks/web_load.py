@@ -163,6 +163,7 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.stop, self.mix = port, stop, url_mix(seed)
         self.samples: list[tuple[str, float, bool]] = []
+        self.errors: list[str] = []
 
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -176,8 +177,12 @@ class Client(threading.Thread):
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
-            except (OSError, http.client.HTTPException):
+                if not ok:
+                    self.errors.append(f"{response.status} {path}")
+            except (OSError, http.client.HTTPException) as exc:
                 ok = False
+                self.errors.append(f"{type(exc).__name__} after {time.perf_counter() - start:.1f} s"
+                                   f" {path}")  # fmt: skip
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self.samples.append((kind, (time.perf_counter() - start) * 1000, ok))
@@ -193,6 +198,8 @@ def run_load(port: int, clients: int, seconds: float) -> list[tuple[str, float, 
     stop.set()
     for thread in threads:
         thread.join(timeout=60)
+    for error in [e for thread in threads for e in thread.errors]:
+        print(f"error: {error}", flush=True)
     return [sample for thread in threads for sample in thread.samples]
 
 

@@ -433,6 +433,21 @@ def test_serves_the_last_snapshot_while_a_writer_holds_the_store(tmp_path):
         board.snapshots.close()
 
 
+def test_the_analysis_outlives_a_full_cache(tmp_path, monkeypatch):
+    from axiswatch.web import snapshot
+
+    monkeypatch.setattr(snapshot, "CACHE_ENTRIES", 2)
+    build_store(tmp_path / "store.duckdb")
+    app = make_app(tmp_path / "store.duckdb")
+    try:
+        for n in range(6):  # evicts everything but the pinned analysis
+            assert fetch(app, f"/timeline.json?q=event {n}").status_code == 200
+        coded = fetch(app, "/timeline.json?family=partnership").json()
+        assert coded["total"] > 0
+    finally:
+        app.state.board.snapshots.close()
+
+
 def test_an_empty_store_serves_every_page(tmp_path):
     Store(tmp_path / "empty.duckdb").close()
     app = make_app(tmp_path / "empty.duckdb")

@@ -78,7 +78,7 @@ class Filters:
 def analysis(snapshot: Snapshot, lens: Lens) -> tuple[Assessment, Evidence]:
     """The lens's assessment of this snapshot (computed once, then cached)."""
     return snapshot.cached(("assessment", lens.name), lambda: snapshot.query(
-        lambda store: assessment(store, lens)))  # fmt: skip
+        lambda store: assessment(store, lens)), pin=True)  # fmt: skip
 
 
 def _evidence_frame(snapshot: Snapshot, lens: Lens) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def _evidence_frame(snapshot: Snapshot, lens: Lens) -> pd.DataFrame:
         _, evidence = analysis(snapshot, lens)
         return evidence.events.set_index("event_id", drop=False)
 
-    frame: pd.DataFrame = snapshot.cached(("evidence-frame", lens.name), build)
+    frame: pd.DataFrame = snapshot.cached(("evidence-frame", lens.name), build, pin=True)
     return frame
 
 
@@ -219,7 +219,7 @@ def analytics(snapshot: Snapshot, lens: Lens) -> Analytics:
         a, evidence = analysis(snapshot, lens)
         return analyse(a, evidence.events, evidence.scored, evidence.signposts, forecast=())
 
-    result: Analytics = snapshot.cached(("analytics", lens.name), build)
+    result: Analytics = snapshot.cached(("analytics", lens.name), build, pin=True)
     return result
 
 
@@ -308,6 +308,7 @@ def selection(events: ir.Table, f: Filters, ids: list[str] | None) -> ir.Table:
 
 
 def _selected(snapshot: Snapshot, lens: Lens, f: Filters) -> Any:
+    """A function of the store giving the selection (the family's ids are looked up now)."""
     ids = family_ids(snapshot, lens, f.family) if f.family else None
     return lambda store: selection(store.events(), f, ids)
 
@@ -315,8 +316,10 @@ def _selected(snapshot: Snapshot, lens: Lens, f: Filters) -> Any:
 def events_page(snapshot: Snapshot, lens: Lens, f: Filters) -> dict[str, Any]:
     """One page of the selected events and how many there are in all."""
 
+    selected = _selected(snapshot, lens, f)
+
     def run(store: Any) -> dict[str, Any]:
-        expr = _selected(snapshot, lens, f)(store)
+        expr = selected(store)
         total = int(store.execute(expr.count()))
         rows = store.to_arrow(expr.limit(f.limit, offset=f.offset)).to_pylist()
         return {"total": total, "events": [event_json(r) for r in rows]}
@@ -345,8 +348,10 @@ def facets(snapshot: Snapshot, lens: Lens) -> dict[str, Any]:
 def export(snapshot: Snapshot, lens: Lens, f: Filters, fmt: str) -> bytes:
     """The selection (up to ``EXPORT_LIMIT`` rows) as CSV, JSON or Parquet."""
 
+    selected = _selected(snapshot, lens, f)
+
     def run(store: Any) -> pa.Table:
-        return store.to_arrow(_selected(snapshot, lens, f)(store).limit(EXPORT_LIMIT))
+        return store.to_arrow(selected(store).limit(EXPORT_LIMIT))
 
     table = snapshot.query(run)
     if fmt == "csv":

@@ -43,18 +43,29 @@ class Snapshot:
     taken_at: float
     signature: tuple[int, ...]
     #: held while a query runs: one DuckDB connection serves one statement at a time
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    #: values kept for the snapshot's life (the analysis), never evicted
+    pinned: dict[Any, Any] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """The value cached under ``key`` for this snapshot, computed on a miss."""
+    def cached(self, key: Any, compute: Callable[[], Any], *, pin: bool = False) -> Any:
+        """The value cached under ``key`` for this snapshot, computed on a miss.
+
+        Pinned values stay for the snapshot's life; the rest are the latest
+        ``CACHE_ENTRIES`` used.
+        """
         with self._cache_lock:
+            if key in self.pinned:
+                return self.pinned[key]
             if key in self.cache:
                 self.cache.move_to_end(key)
                 return self.cache[key]
         value = compute()
         with self._cache_lock:
+            if pin:
+                self.pinned[key] = value
+                return value
             self.cache[key] = value
             if len(self.cache) > CACHE_ENTRIES:
                 self.cache.popitem(last=False)
