@@ -71,3 +71,18 @@ def test_the_rolling_mix_spans_empty_months():
     mixed = with_rolling_mix(partnership_index(hits), months=3)
     assert list(mixed["strategic_share_3m"]) == [1.0, 1.0, 0.75]
     assert mixed["ratio_3m"].iloc[:2].isna().all() and mixed["ratio_3m"].iloc[2] == pytest.approx(3)
+
+
+def test_events_without_a_date_are_left_out_of_every_series():
+    from axiswatch.analysis.series import analysis_series
+    from axiswatch.lens import load_lens
+
+    hits = scored(("a", "ledger", "2024-01-05", "strategic", 3.0),
+                  ("b", "ledger", "2024-03-05", "transactional", 1.0))  # fmt: skip
+    hits.loc[1, ["date", "month"]] = pd.NaT
+    hits = hits.assign(indicator="summitry")
+    events = pd.DataFrame({"event_id": ["a", "b", "m"], "source": ["ledger", "ledger", "missiles"],
+                           "date": pd.to_datetime(["2024-01-05", None, None])})  # fmt: skip
+    series = analysis_series(load_lens(), events, hits)
+    assert "missile_launches" not in series  # its only launch has no date
+    assert list(series["partnership_index"].values) == [3.0]
