@@ -146,6 +146,15 @@ def test_indicators_board_draws_and_lists_every_question(demo_site, page):
     assert page.problems == []
 
 
+def test_scenarios_draw_probabilities_and_the_ach_matrix(demo_site, page, tmp_path):
+    page.goto(demo_site.url + "/scenarios")
+    page.wait_for_selector("#chart-probabilities svg", timeout=20_000)
+    ratings = page.locator("table.ach td.rating").all_inner_texts()
+    assert ratings and set(ratings) <= {"C", "I", "N"}
+    assert page.problems == []
+    page.screenshot(path=str(tmp_path / "scenarios.png"), full_page=False)
+
+
 def test_filter_the_timeline_and_open_an_events_sources(demo_site, page, tmp_path):
     page.goto(demo_site.url + "/timeline")
     page.select_option("select[name=source]", "ledger")

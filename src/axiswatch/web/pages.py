@@ -39,8 +39,8 @@ BOARD = (
 #: most rows an export of a selection writes
 EXPORT_LIMIT = 100_000
 LATEST = 12
-#: the overview lists alerts dated this many days before the assessment, or later
-ALERT_DAYS = 90
+#: the overview lists the alerts dated this many days before the assessment, or later
+ALERT_DAYS = 365
 SHOWN_COLUMNS = (
     "event_id", "date", "date_precision", "source", "actor", "recipient", "plover_type",
     "title", "summary", "url", "citations", "reliability", "credibility", "confidence", "tags",
