@@ -42,3 +42,8 @@ bench-web: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache
+
+# GDELT ingest: axiswatch against gdeltPyR on a local mirror; writes docs/performance.md
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python benchmarks/gdelt_ingest.py $(BENCH_ARGS)

@@ -83,6 +83,7 @@ def build_mirror(
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     folder: Path
+    protocol_version = "HTTP/1.1"  # keep-alive, as GDELT's servers
 
     def do_GET(self) -> None:  # noqa: N802
         name = urllib.parse.urlsplit(self.path).path.rsplit("/", 1)[-1]

@@ -34,6 +34,7 @@ import re
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -142,15 +143,49 @@ class Fetcher:
     def url(self, name: str) -> str:
         return self.base_url.rstrip("/") + "/" + name
 
+    def _status(self, url: str, code: int, reason: str) -> None:
+        if code in (404, 410):
+            raise Missing(f"not found ({code})")
+        if code >= 500 or code == 429:
+            raise Transient(f"HTTP {code}")
+        if code != 200:
+            raise SourceError(f"{url}: HTTP {code} {reason}")
+
+    def _get_kept_alive(self, url: str) -> bytes:
+        """GET over this thread's open connection to the host (one TCP connection a worker)."""
+        parts = urllib.parse.urlsplit(url)
+        connections = _connections()
+        key = (parts.scheme, parts.netloc)
+        conn = connections.get(key)
+        if conn is None:
+            kind = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            conn = connections[key] = kind(parts.netloc, timeout=self.timeout)
+        try:
+            conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+            response = conn.getresponse()
+            body = response.read()
+        except BaseException:
+            conn.close()
+            del connections[key]
+            raise
+        if response.will_close:
+            conn.close()
+            del connections[key]
+        self._status(url, response.status, response.reason)
+        return body
+
     def _get_once(self, url: str) -> bytes:
         try:
+            if url.startswith(("http://", "https://")) and not urllib.request.getproxies():
+                return self._get_kept_alive(url)
             with urllib.request.urlopen(url, timeout=self.timeout) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as exc:
-            if exc.code in (404, 410):
-                raise Missing(f"not found ({exc.code})") from None
-            if exc.code >= 500 or exc.code == 429:
-                raise Transient(f"HTTP {exc.code}") from None
+            self._status(url, exc.code, str(exc.reason))
             raise SourceError(f"{url}: HTTP {exc.code} {exc.reason}") from None
         except TimeoutError as exc:
             raise Transient(f"timed out ({exc})") from None
@@ -206,6 +241,16 @@ class Fetcher:
         if cached is not None:
             _write_atomic(cached, data)
         return data, retries
+
+
+_local = threading.local()
+
+
+def _connections() -> dict[tuple[str, str], http.client.HTTPConnection]:
+    found: dict[tuple[str, str], http.client.HTTPConnection] | None = getattr(_local, "conns", None)
+    if found is None:
+        found = _local.conns = {}
+    return found
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
