@@ -225,6 +225,24 @@ def test_explorer_searches_titles_and_summaries(site):
     assert "Test event 3" in html and "/explorer/export.csv?q=Test+event+3" in html
 
 
+def test_a_search_counts_up_to_its_cap(tmp_path, monkeypatch):
+    from axiswatch.web import pages
+
+    monkeypatch.setattr(pages, "SEARCH_COUNT_CAP", 5)
+    build_store(tmp_path / "store.duckdb")
+    app = make_app(tmp_path / "store.duckdb")
+    try:
+        found = fetch(app, "/explorer.json?q=test event&limit=3").json()
+        assert found["total"] == 5 and found["total_is_lower_bound"] is True
+        assert len(found["events"]) == 3
+        assert "1–3 of 5+ events" in fetch(app, "/explorer?q=test+event&limit=3").text
+        exact = fetch(app, "/explorer.json?q=test event 39").json()
+        assert exact["total"] == 1 and exact["total_is_lower_bound"] is False
+        assert fetch(app, "/timeline.json").json()["total"] == 43  # no search: an exact count
+    finally:
+        app.state.board.snapshots.close()
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
 def test_explorer_exports_the_selection(site, fmt):
     response = get(site, f"/explorer/export.{fmt}?source=ledger&since=2023-06-01")

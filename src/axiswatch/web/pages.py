@@ -39,6 +39,8 @@ BOARD = (
 #: most rows an export of a selection writes
 EXPORT_LIMIT = 100_000
 LATEST = 12
+#: a text search counts its matches up to this many ("10000+")
+SEARCH_COUNT_CAP = 10_000
 #: the overview lists the alerts dated this many days before the assessment, or later
 ALERT_DAYS = 365
 SHOWN_COLUMNS = (
@@ -320,9 +322,16 @@ def events_page(snapshot: Snapshot, lens: Lens, f: Filters) -> dict[str, Any]:
 
     def run(store: Any) -> dict[str, Any]:
         expr = selected(store)
-        total = int(store.execute(expr.count()))
+        # a text search scans every title: counting stops at SEARCH_COUNT_CAP matches
+        counted = expr.limit(SEARCH_COUNT_CAP + 1) if f.q else expr
+        total = int(store.execute(counted.count()))
         rows = store.to_arrow(expr.limit(f.limit, offset=f.offset)).to_pylist()
-        return {"total": total, "events": [event_json(r) for r in rows]}
+        capped = bool(f.q) and total > SEARCH_COUNT_CAP
+        return {
+            "total": min(total, SEARCH_COUNT_CAP) if capped else total,
+            "total_is_lower_bound": capped,
+            "events": [event_json(r) for r in rows],
+        }
 
     found = snapshot.cached(("events", f), lambda: snapshot.query(run))
     return {"filters": f.as_query(), "limit": f.limit, "offset": f.offset, **found}

@@ -12,6 +12,7 @@ holds the store's lock only for the seconds the copy takes, and never while serv
 
 from __future__ import annotations
 
+import queue
 import shutil
 import tempfile
 import threading
@@ -31,23 +32,30 @@ from ..store import Store
 REFRESH_SECONDS = 5.0
 #: cached results kept per snapshot (rendered pages, query results)
 CACHE_ENTRIES = 512
+#: connections to each snapshot, so that queries run side by side
+CONNECTIONS = 8
+CLOSE_WAIT_SECONDS = 60.0
 
 
 @dataclass
 class Snapshot:
-    """One read-only copy of the store, with its version and its caches."""
+    """One read-only copy of the store, with its version, its connections and its caches."""
 
     version: int
-    store: Store
+    stores: list[Store]
     path: Path
     taken_at: float
     signature: tuple[int, ...]
-    #: held while a query runs: one DuckDB connection serves one statement at a time
-    lock: threading.RLock = field(default_factory=threading.RLock)
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
     #: values kept for the snapshot's life (the analysis), never evicted
     pinned: dict[Any, Any] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+    _pool: queue.LifoQueue[Store] = field(default_factory=queue.LifoQueue)
+    _held: threading.local = field(default_factory=threading.local)
+
+    def __post_init__(self) -> None:
+        for store in self.stores:
+            self._pool.put(store)
 
     def cached(self, key: Any, compute: Callable[[], Any], *, pin: bool = False) -> Any:
         """The value cached under ``key`` for this snapshot, computed on a miss.
@@ -72,13 +80,26 @@ class Snapshot:
         return value
 
     def query(self, run: Callable[[Store], Any]) -> Any:
-        """Run ``run(store)`` with the snapshot's connection to itself."""
-        with self.lock:
-            return run(self.store)
+        """Run ``run(store)`` on one of the snapshot's connections.
+
+        A connection runs one statement at a time, so each query borrows one from a small
+        pool: a slow search does not hold up a quick page. A query made inside another
+        on the same thread reuses its connection.
+        """
+        held = getattr(self._held, "store", None)
+        if held is not None:
+            return run(held)
+        store = self._pool.get()
+        self._held.store = store
+        try:
+            return run(store)
+        finally:
+            self._held.store = None
+            self._pool.put(store)
 
     def close(self) -> None:
-        with self.lock:
-            self.store.close()
+        for _ in self.stores:  # waits for queries still running to hand theirs back
+            self._pool.get(timeout=CLOSE_WAIT_SECONDS).close()
         self.path.unlink(missing_ok=True)
         self.path.with_name(self.path.name + ".wal").unlink(missing_ok=True)
 
@@ -173,8 +194,8 @@ class Snapshots:
             if not copy_store(self.store_path, target):
                 self.busy_since = self.busy_since or time.time()
                 return False
-            snapshot = Snapshot(version, Store(target, read_only=True), target, time.time(),
-                                signature)  # fmt: skip
+            stores = [Store(target, read_only=True) for _ in range(CONNECTIONS)]
+            snapshot = Snapshot(version, stores, target, time.time(), signature)
             self.warm(snapshot)
             self._install(snapshot)
             self.busy_since = None
