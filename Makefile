@@ -47,3 +47,4 @@ clean:
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gdelt_ingest.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/web_load.py $(BENCH_WEB_ARGS)

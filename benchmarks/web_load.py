@@ -283,6 +283,23 @@ class Writer(threading.Thread):
             self.stop.wait(self.every)
 
 
+SECTION = "## Dashboard under load"
+
+
+def write_section(path: Path, setup: str, table: list[str]) -> None:
+    """Put the table under SECTION in the file: replace that section, keep everything else."""
+    section = "\n".join([SECTION, "", "Measured with `make bench-web` (`benchmarks/web_load.py`): "
+                         + setup, "", *table, ""])  # fmt: skip
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n\n"
+    start = text.find(SECTION)
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
@@ -291,6 +308,8 @@ def main() -> None:
     parser.add_argument("--ingest-every", type=float, default=10.0)
     parser.add_argument("--store", type=Path, default=Path(tempfile.gettempdir())
                         / "axiswatch-web-bench" / "store.duckdb")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md",
+                        help=f"Markdown file whose '{SECTION}' section is rewritten")  # fmt: skip
     args = parser.parse_args()
     args.store.parent.mkdir(parents=True, exist_ok=True)
 
@@ -330,10 +349,21 @@ def main() -> None:
         f"{os.cpu_count()} cores; ingests during the second phase: {len(writer.loads)} "
         f"({failed} failed), each {mean_load:.1f} s on average\n"
     )
-    print("| phase | kind | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target met |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for line in summarise("idle", idle, args.seconds) + summarise("ingesting", busy, args.seconds):
-        print(line)
+    table = [
+        "| phase | kind | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target met |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *summarise("idle", idle, args.seconds),
+        *summarise("ingesting", busy, args.seconds),
+    ]
+    print("\n".join(table))
+    if args.out:
+        setup = (
+            f"{count_events(args.store):,} synthetic events ({size:.1f} GB), {args.clients} "
+            f"clients for {args.seconds:.0f} s per phase on loopback, {os.cpu_count()} cores; "
+            f"while ingesting, `axiswatch ingest ledger` wrote a new file every "
+            f"{args.ingest_every:.0f} s ({len(writer.loads)} loads, {failed} failed)."
+        )
+        write_section(args.out, setup, table)
 
 
 if __name__ == "__main__":
