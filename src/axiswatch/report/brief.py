@@ -184,11 +184,23 @@ def brief_context(
         "timeline": [views[i] for i in assessment.timeline if i in views],
         "recent": [views[i] for i in assessment.recent[:15] if i in views],
         "open_alerts": open_alerts,
+        "threat_totals": _threat_totals(assessment, analytics),
         "latest_alerts": analytics.alerts[:LATEST_ALERTS],
         "charts": {**briefing_charts(assessment, evidence.scored), **analytics_charts(analytics)},
         "stats": stats or {},
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def _threat_totals(assessment: Assessment, analytics: Analytics) -> dict[str, float]:
+    """Each threat index's weighted evidence in the year to its sources' last date."""
+    totals = {}
+    for family, frame in analytics.threats.items():
+        finding = assessment.findings.get(family)
+        end = pd.Timestamp(finding.as_of if finding else assessment.as_of)
+        recent = frame[frame["month"] > end - pd.DateOffset(years=1)] if len(frame) else frame
+        totals[family] = float(recent["index"].sum()) if len(recent) else 0.0
+    return totals
 
 
 #: alerts the briefing lists when none is open in the "what changed" window
@@ -203,6 +215,7 @@ def _cited_ids(assessment: Assessment, analytics: Analytics) -> list[str]:
     ids += [str(d["event_id"]) for result in analytics.change_points.values()
             for point in result.change_points for d in point.drivers]  # fmt: skip
     ids += [i for update in analytics.scenarios.updates for i in update.firing.evidence]
+    ids += [str(i) for leaders in analytics.threat_events.values() for i in leaders["event_id"]]
     ids += [str(e["event_id"]) for alert in analytics.alerts[:LATEST_ALERTS]
             for e in alert.evidence]  # fmt: skip
     ids += [str(e["event_id"]) for alert in analytics.open_alerts(assessment.since)
