@@ -481,3 +481,24 @@ def test_kill_9_at_random_moments_then_rerun_equals_a_clean_run(
     assert len(_snapshot(clean)[1]) == 24 and len(_snapshot(clean)[0]) > 0
     if keep == "all":
         assert not list(archive_dir(crashed).rglob("*.tmp"))
+
+
+def test_events_as_parquet_and_one_a_day(
+    shared_data: Path, tmp_path: Path, serve, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = real_lines(shared_data) + dyad_rows(real_lines(shared_data))
+    store = tmp_path / "s.duckdb"
+    assert sync_cli(store, serve(good_mirror(lines, 2))) == 0
+    capsys.readouterr()
+    out = tmp_path / "dyad.parquet"
+    dyad = ["--store", str(store), "events", "--actor", "PRK", "--format"]
+    assert main([*dyad, "parquet", "--out", str(out)]) == 0
+    table = pq.read_table(out)
+    pairs = [r for r in table.to_pylist() if r["recipient"] == "RUS"]
+    assert len(pairs) == 8  # the real 030 row and the three recoded ones, in each of two files
+    assert table.schema.names[:3] == ["event_id", "source", "source_id"]
+    assert main([*dyad, "json", "--one-a-day"]) == 0
+    daily = [r for r in json.loads(capsys.readouterr().out) if r["recipient"] == "RUS"]
+    assert sorted(r["cameo_code"][:2] for r in daily) == ["03", "04"]  # one per root code
+    assert main([*dyad, "parquet"]) == 2
+    assert "give --out FILE" in capsys.readouterr().err

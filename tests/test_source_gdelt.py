@@ -23,6 +23,7 @@ from axiswatch.sources.gdelt import (
     read_events_raw,
     read_mentions_raw,
 )
+from axiswatch.sources.gdelt_fast import KeepFilter, read_fast
 
 from .helpers import assert_parses_or_source_error
 
@@ -446,7 +447,6 @@ def test_damaged_zips_never_crash(position: int, replacement: bytes) -> None:
 @pytest.mark.parametrize(
     ("fixture", "layout"),
     [
-        ("gdelt1_events_historical_head100.tsv", "GDELT 1.0 event file"),
         ("gdelt2_mentions_20150218230000_head100.tsv", "GDELT 2.0 mentions file"),
         ("gdelt2_gkg_20150218230000_head100.tsv", "GDELT GKG 2.1 file"),
     ],
@@ -455,3 +455,86 @@ def test_other_gdelt_layouts_are_named(shared_data: Path, fixture: str, layout: 
     data = (shared_data / "gdelt" / "fixtures" / fixture).read_bytes()
     with pytest.raises(SourceError, match=f"this looks like a {layout}"):
         GdeltSource().parse(data, fixture)
+
+
+# --- GDELT 1.0 and the column-wise fast path ---------------------------------------------
+
+
+def test_gdelt1_daily_file_is_read(shared_data: Path, source: GdeltSource) -> None:
+    """57- and 58-column rows (SOURCEURL came in 2013) both load; ADM2 codes are absent."""
+    path = shared_data / "gdelt" / "fixtures" / "gdelt1_events_historical_head100.tsv"
+    widths = {line.count(b"\t") + 1 for line in path.read_bytes().splitlines()}
+    assert widths == {57, 58}
+    result = source.parse(path.read_bytes(), "19790101.export.CSV")
+    assert result.rejects == [] and result.rows_seen == 100
+    assert result.events.num_rows + result.skipped[STATEMENTS] == 100
+    event = _events(result)[1]
+    assert (event["source_id"], str(event["date"]), event["country"]) == ("1", "1979-01-01", "NGA")
+    assert json.loads(event["attrs"])["DATEADDED"] == 20130203
+
+
+FAST_CASES = [
+    ("2024", "20240515224500.export.CSV"),
+    ("2024", "20240819130000.export.CSV"),
+    ("2024", NORTH_KOREA_FILE),
+    ("fixtures", "gdelt1_events_historical_head100.tsv"),
+    *(("fixtures", fixture) for fixture in FIXTURES),
+]
+
+
+@pytest.mark.parametrize(("folder", "file"), FAST_CASES)
+def test_fast_path_gives_the_same_events_as_the_careful_one(
+    shared_data: Path, source: GdeltSource, folder: str, file: str
+) -> None:
+    data = (shared_data / "gdelt" / folder / file).read_bytes()
+    careful = source.parse(data, "x.export.CSV")
+    fast = read_fast(_zip(data, "x.export.CSV"), "x.export.CSV.zip")
+    plain = ["ingested_at", "attrs", "file"]
+    assert fast.events.drop_columns(plain).equals(careful.events.drop_columns(plain))
+    assert set(fast.events["file"].to_pylist()) <= {"x.export.CSV.zip"}
+    attrs = [json.loads(a) for a in fast.events["attrs"].to_pylist()]
+    assert attrs == [json.loads(a) for a in careful.events["attrs"].to_pylist()]
+    assert fast.skipped == careful.skipped and fast.rejects == careful.rejects
+
+
+def test_fast_path_rejects_bad_rows_like_the_careful_one(
+    shared_data: Path, source: GdeltSource
+) -> None:
+    lines = _lines(shared_data)
+    lines[2] = b"\t".join(lines[2].split(b"\t")[:30])
+    fields = lines[4].split(b"\t")
+    fields[1] = b"20240231"
+    lines[4] = b"\t".join(fields)
+    lines[6] = lines[6].replace(b"\t", b"\t\xc3\x28", 1)
+    fields = lines[8].split(b"\t")
+    fields[26] = b"99X"
+    lines[8] = b"\t".join(fields)
+    data = b"\n".join(lines) + b"\n"
+    careful = source.parse(data, "x.export.CSV")
+    fast = read_fast(data, "x.export.CSV")
+    assert [(r.line, r.reason) for r in fast.rejects] == [
+        (r.line, r.reason) for r in careful.rejects
+    ]
+    assert [r.line for r in fast.rejects] == [3, 5, 7, 9]
+    assert fast.events.num_rows == careful.events.num_rows
+
+
+def test_lens_filter_keeps_the_dyad_and_pairs_of_lens_actors(shared_data: Path) -> None:
+    data = _export(shared_data, "20241029231500").read_bytes()
+    keep = KeepFilter(("PRK", "RUS"), ("PRK", "RUS", "CHN", "KOR", "JPN", "USA", "UKR"))
+    kept = read_fast(data, NORTH_KOREA_FILE, keep).events
+    everything = read_fast(data, NORTH_KOREA_FILE).events
+    lens = {"PRK", "RUS", "CHN", "KOR", "JPN", "USA", "UKR"}
+
+    def wanted(e: dict) -> bool:
+        attrs = json.loads(e["attrs"])
+        sides = {e["actor"], e["recipient"]}
+        return (
+            bool(sides & {"PRK", "RUS"})
+            or e["country"] in ("PRK", "RUS")
+            or (e["actor"] in lens and e["recipient"] in lens and attrs is not None)
+        )
+
+    expected = sorted(e["event_id"] for e in everything.to_pylist() if wanted(e))
+    assert sorted(kept["event_id"].to_pylist()) == expected
+    assert 0 < kept.num_rows < everything.num_rows / 5

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..errors import UserError
 from ..ingest import SOURCE_KINDS, FileResult, IngestSummary, expand_paths, ingest_files
-from ..query import event_rows, events_to_csv, events_to_json, select_events
+from ..query import event_rows, events_to_csv, events_to_json, events_to_parquet, select_events
 from ..store import Store
-from .app import TABLE_LIMIT, EventFormat, _date, _store, _table, app, err, out
+from .app import TABLE_LIMIT, _date, _store, _table, app, err, out
+
+
+class EventsFormat(StrEnum):
+    """``events`` output formats (Parquet needs ``--out``)."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
 
 # -- ingest ---------------------------------------------------------------------------------
 
@@ -84,29 +96,48 @@ def events(
     until: Annotated[str | None, typer.Option(help="Last date (YYYY-MM-DD).")] = None,
     source: Annotated[str | None, typer.Option(help="Only this source kind.")] = None,
     fmt: Annotated[
-        EventFormat, typer.Option("--format", help="Output format.")
-    ] = EventFormat.table,
+        EventsFormat, typer.Option("--format", help="Output format (parquet needs --out).")
+    ] = EventsFormat.table,
     limit: Annotated[
         int | None,
         typer.Option(help=f"At most this many events, newest first (table: {TABLE_LIMIT})."),
     ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (needed for parquet).")
+    ] = None,
+    one_a_day: Annotated[
+        bool,
+        typer.Option("--one-a-day", help="One event a day per dyad and CAMEO root code."),
+    ] = False,
 ) -> None:
     """List events from the store."""
-    if limit is None and fmt is EventFormat.table:
+    if fmt is EventsFormat.parquet and out_file is None:
+        raise UserError("--format parquet writes a file: give --out FILE")
+    if limit is None and fmt is EventsFormat.table:
         limit = TABLE_LIMIT
     with _store(read_only=True) as store:
         expr = select_events(
             store.events(), actors=actor or [], since=_date(since, "--since"),
-            until=_date(until, "--until"), source=source,
+            until=_date(until, "--until"), source=source, dedupe_daily=one_a_day,
         )  # fmt: skip
         total = store.execute(expr.count())
         table = store.to_arrow(expr if limit is None else expr.limit(limit))
-    if fmt is EventFormat.csv:
-        sys.stdout.write(events_to_csv(table))
-    elif fmt is EventFormat.json:
-        sys.stdout.write(events_to_json(table) + "\n")
-    else:
-        _print_events_table(event_rows(table), total)
+    if fmt is EventsFormat.parquet and out_file is not None:
+        path = events_to_parquet(table, out_file)
+        err.print(f"{table.num_rows} events written to {path}", highlight=False)
+        return
+    text = None
+    if fmt is EventsFormat.csv:
+        text = events_to_csv(table)
+    elif fmt is EventsFormat.json:
+        text = events_to_json(table) + "\n"
+    if text is not None:
+        if out_file is not None:
+            out_file.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return
+    _print_events_table(event_rows(table), total)
 
 
 def _print_events_table(rows: list[dict[str, Any]], total: int) -> None:

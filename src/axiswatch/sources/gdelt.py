@@ -1,4 +1,5 @@
-"""GDELT 2.0 event files (``YYYYMMDDHHMMSS.export.CSV``, zipped or not) as canonical events.
+"""GDELT event files (2.0 ``YYYYMMDDHHMMSS.export.CSV``, 1.0 daily ``YYYYMMDD.export.CSV``;
+zipped or not) as canonical events.
 
 A zip is recognised by its signature; it must hold exactly one member, named like the
 zip without ``.zip`` (``X.export.CSV.zip`` → ``X.export.CSV``).
@@ -454,11 +455,27 @@ def _map_events(text: _Raw, table: pa.Table) -> Iterator[Row]:
 
 #: column counts of other GDELT layouts, and what those files are
 OTHER_LAYOUTS = {
-    57: "a GDELT 1.0 event file (57 or 58 columns)",
-    58: "a GDELT 1.0 event file (57 or 58 columns)",
     16: "a GDELT 2.0 mentions file",
     27: "a GDELT GKG 2.1 file",
 }
+#: GDELT 1.0 event files: the 2.0 columns without the three ``*_ADM2Code`` (58 columns;
+#: files before 2013-04-01 also lack ``SOURCEURL``: 57)
+V1_COLUMNS: Columns = tuple(c for c in EVENT_COLUMNS if not c[0].endswith("_ADM2Code"))
+
+
+def is_gdelt1(data: bytes) -> bool:
+    """Whether a file's first line has the 57 or 58 columns of a GDELT 1.0 event file."""
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    return first.rstrip(b"\r").count(b"\t") + 1 in (57, 58)
+
+
+def pad_gdelt1(data: bytes) -> bytes:
+    """A GDELT 1.0 file with every 57-column row given an empty ``SOURCEURL`` (58 columns)."""
+    lines = data.split(b"\n")
+    return b"\n".join(line + b"\t" if line.count(b"\t") == 56 else line for line in lines)
+
+
 _COUNT = re.compile(r"^(\d+) columns, expected")
 
 
@@ -488,8 +505,12 @@ class GdeltSource(Source):
     patterns = ("*.export.csv", "*.export.csv.zip")
 
     def rows(self, data: bytes, name: str) -> Iterator[Row]:
-        """Events and rejects of one event file, in line order."""
-        text, table = _read(data, name, EVENT_COLUMNS, ".export.CSV")
+        """Events and rejects of one event file (GDELT 2.0, or 1.0 daily), in line order."""
+        data = unzip_member(data, name, ".export.CSV").removeprefix(_BOM)
+        columns = EVENT_COLUMNS
+        if is_gdelt1(data):
+            data, columns = pad_gdelt1(data), V1_COLUMNS
+        text, table = _read(data, name.removesuffix(".zip"), columns, ".export.CSV")
         _refuse_other_layouts(text, table, name)
         numbered: list[Row] = [(reject.line, reject) for reject in text.rejects]
         numbered.extend(_map_events(text, table))

@@ -159,13 +159,6 @@ def _layout(data: bytes, name: str) -> tuple[str, list[str]]:
     return LAYOUTS[61]  # its rows will be rejected one by one with their column count
 
 
-def _pad_v1(data: bytes) -> bytes:
-    """A GDELT 1.0 file mixes 57- and 58-column rows: give each 57-column row an empty URL."""
-    lines = data.split(b"\n")
-    padded = [line + b"\t" if line.count(b"\t") == 56 else line for line in lines]
-    return b"\n".join(padded)
-
-
 def _parse(
     data: bytes, names: list[str], columns: tuple[str, ...] = NEEDED
 ) -> tuple[pa.Table, list[int], list[Reject]]:
@@ -281,7 +274,7 @@ def read_table(
         return _with_all_needed(pa.table({})), np.empty(0, np.int64), [], "empty", 0
     layout, names = _layout(data, name)
     if layout == "GDELT 1.0":
-        data, names = _pad_v1(data), _V1_58
+        data, names = careful.pad_gdelt1(data), _V1_58
     if keep is not None and (found := _two_pass(data, name, names, keep)) is not None:
         table, lines, rejects, seen = found
         rejects.sort(key=lambda r: r.line)
@@ -401,6 +394,7 @@ def _range_problem(values: pa.ChunkedArray, what: str, low: float, high: float) 
 
 
 def _coalesce(reasons: list[pa.Array]) -> pa.Array:
+    reasons = [r.combine_chunks() if isinstance(r, pa.ChunkedArray) else r for r in reasons]
     present = [r for r in reasons if r.null_count < len(r)]
     if not present:
         return reasons[0] if reasons else pa.nulls(0, pa.string())
@@ -477,10 +471,11 @@ def map_table(
             before = _coalesce(lookup_reasons[:-1])
             if skip is not None and before.null_count < n:
                 skip = pc.and_(skip, pc.is_null(before))
-    code_ok = pc.fill_null(pc.match_substring_regex(t["EventCode"], r"^\d{2,4}$"), True)
+    codes = t["EventCode"].combine_chunks()
+    code_ok = pc.fill_null(pc.match_substring_regex(codes, r"^\d{2,4}$"), True)
     check_reasons = [
         pc.if_else(code_ok, _NO_TEXT, pc.binary_join_element_wise(
-            "cameo_code '", t["EventCode"], "' is not valid", "")),
+            "cameo_code '", codes, "' is not valid", "")),
         *(_range_problem(t[col], what, low, high) for col, what, low, high in _RANGES),
     ]  # fmt: skip
     reason = _coalesce([*lookup_reasons, *check_reasons])
