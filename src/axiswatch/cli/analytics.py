@@ -135,6 +135,8 @@ def alerts(
 ) -> None:
     """Signposts that fired and statistical surges, each with its evidence; only new ones."""
     first = _date(since, "--since")
+    if webhook is not None and not webhook.startswith(("http://", "https://")):
+        raise UserError(f"--webhook {webhook!r} is not an http(s) URL")
     sent = _read_state(state)
     result, analytics = _analytics(lens)
     first = first or result.as_of - dt.timedelta(days=365)
@@ -172,6 +174,8 @@ def scenarios(lens: LensOption = "kim-putin-axis", as_json: JsonOption = False) 
         return
     if record["note"]:
         out.print(record["note"], highlight=False)
+    if not record["priors"]:
+        return
     table = _table("scenario", "prior", "now", "inconsistent signposts", "note")
     for name, prior in record["priors"].items():
         inconsistent = str(record["inconsistency"].get(name, 0))
