@@ -484,9 +484,19 @@ def test_an_empty_store_serves_every_page(tmp_path):
 
 
 def test_a_missing_store_is_a_clear_error(tmp_path):
+    from axiswatch.errors import StoreError
+    from axiswatch.web import prepare
+
     app = make_app(tmp_path / "nothing.duckdb")
     response = fetch(app, "/")
     assert response.status_code == 503 and "no store here yet" in response.json()["detail"]
+    with pytest.raises(StoreError, match="no store here yet"):
+        prepare(app)
+
+
+def test_pages_answer_head(site):
+    response = fetch(site["app"], "/timeline", "HEAD")
+    assert response.status_code == 200 and response.content == b""
 
 
 def test_only_loopback_counts_as_local():

@@ -27,7 +27,7 @@ def serve_dashboard(host: str, port: int, lens: str, refresh: float = 5.0) -> No
     """Serve the dashboard over the current store until interrupted."""
     import uvicorn
 
-    from ..web import Settings, create_app
+    from ..web import Settings, create_app, prepare
 
     if not STATE.store_path.exists():
         raise UserError(f"{STATE.store_path}: no store here yet; run 'axiswatch demo' or ingest")
@@ -35,6 +35,8 @@ def serve_dashboard(host: str, port: int, lens: str, refresh: float = 5.0) -> No
         err.print(f"warning: serving on {host}: anyone who can reach this address can read the "
                   "store (the dashboard has no login)", style="yellow")  # fmt: skip
     dashboard = create_app(Settings(STATE.store_path, lens=lens, refresh_seconds=refresh))
+    with err.status("reading the store and preparing the dashboard"):
+        prepare(dashboard)
     shown = f"[{host}]" if ":" in host else host
     out.print(f"dashboard: http://{shown}:{port}/  (Ctrl-C to stop)", highlight=False)
     uvicorn.run(dashboard, host=host, port=port, log_level="warning")

@@ -1,5 +1,5 @@
 """The dashboard: ``create_app(Settings(store_path))`` is an ASGI app (FastAPI)."""
 
-from .app import Settings, create_app
+from .app import Settings, create_app, prepare
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "create_app", "prepare"]

@@ -227,7 +227,7 @@ def _add_simple(app: FastAPI, board: Dashboard, name: str, path: str, title: str
     def page_json() -> Response:
         return board.respond(name, "json", build)
 
-    app.add_api_route(path, page, methods=["GET"], summary=title, tags=["pages"],
+    app.add_api_route(path, page, methods=["GET", "HEAD"], summary=title, tags=["pages"],
                       response_class=Response, name=name)  # fmt: skip
     app.add_api_route(twin, page_json, methods=["GET"], summary=f"{title} (JSON)",
                       tags=["json"], response_class=JSONResponse, name=f"{name}_json")  # fmt: skip
@@ -246,7 +246,7 @@ def _add_selection(app: FastAPI, board: Dashboard, name: str, title: str) -> Non
         return board.respond(name, "json", build(f), key=f)
 
     board.main_pages[name] = (build(Filters()), Filters())
-    app.add_api_route(f"/{name}", page, methods=["GET"], summary=title, tags=["pages"],
+    app.add_api_route(f"/{name}", page, methods=["GET", "HEAD"], summary=title, tags=["pages"],
                       response_class=Response, name=name)  # fmt: skip
     app.add_api_route(f"/{name}.json", page_json, methods=["GET"], summary=f"{title} (JSON)",
                       tags=["json"], response_class=JSONResponse, name=f"{name}_json")  # fmt: skip
@@ -321,6 +321,12 @@ def _check_token(expected: str | None, given: str | None) -> None:
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
         raise HTTPException(401, "a valid token is required (Authorization: Bearer TOKEN)",
                             headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+
+
+def prepare(app: FastAPI) -> None:
+    """Take and warm the first snapshot now, so the first page is quick and a store that
+    cannot be read is reported before serving (a ``StoreError``)."""
+    app.state.board.snapshots.take()
 
 
 def create_app(settings: Settings) -> FastAPI:
