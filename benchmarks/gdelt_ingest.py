@@ -290,8 +290,10 @@ def write_section(path: Path, section: str) -> None:
     """Put the section in the file: replace an earlier '## GDELT ingest' section, keep the rest."""
     text = path.read_text() if path.exists() else "# Performance\n\n"
     start = text.find("## GDELT ingest")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
+    if start < 0:  # first, before any other section
+        first = text.find("\n## ")
+        head, rest = (text, "") if first < 0 else (text[: first + 1], text[first + 1 :])
+        text = head.rstrip("\n") + "\n\n" + section + ("\n" + rest if rest else "")
     else:
         end = text.find("\n## ", start + 1)
         text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")

@@ -54,21 +54,28 @@ class Mirror:
     extra_list_lines: list[str] = field(default_factory=list)
     requests: Counter[str] = field(default_factory=Counter)
     delay: float = 0.0
+    #: other file lists (lastupdate.txt, *-translation.txt): list name → file names in it
+    lists: dict[str, list[str]] = field(default_factory=dict)
 
-    def list_text(self) -> str:
+    def list_text(self, names: list[str] | None = None) -> str:
         lines = []
         for name, served in self.files.items():
+            if names is not None and name not in names:
+                continue
             body = served.listed
             if body is None:
                 body = next((a for a in served.answers if isinstance(a, bytes)), b"")
             md5 = hashlib.md5(body).hexdigest()
             lines.append(f"{len(body)} {md5} http://data.gdeltproject.org/gdeltv2/{name}")
-        return "\n".join(lines + self.extra_list_lines) + "\n"
+        extra = self.extra_list_lines if names is None else []
+        return "\n".join(lines + extra) + "\n"
 
     def answer(self, name: str) -> int | bytes | float:
         self.requests[name] += 1
         if name == "masterfilelist.txt":
             return self.list_text().encode()
+        if name in self.lists:
+            return self.list_text(self.lists[name]).encode()
         served = self.files.get(name)
         if served is None:
             return 404
@@ -502,3 +509,29 @@ def test_events_as_parquet_and_one_a_day(
     assert sorted(r["cameo_code"][:2] for r in daily) == ["03", "04"]  # one per root code
     assert main([*dyad, "parquet"]) == 2
     assert "give --out FILE" in capsys.readouterr().err
+
+
+def test_latest_and_translingual_read_their_own_lists(
+    shared_data: Path, tmp_path: Path, serve, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = real_lines(shared_data)
+    mirror = good_mirror(lines, 3)
+    names = list(mirror.files)
+    when = stamp(DAY, 3)
+    translated = f"{when}.translation.export.CSV"
+    mirror.files[f"{translated}.zip"] = Served([zipped(translated, export(lines, when, 9 * 10**8))])
+    mirror.lists = {
+        "lastupdate.txt": names[-1:],
+        "lastupdate-translation.txt": [f"{translated}.zip"],
+    }
+    store, base = tmp_path / "s.duckdb", serve(mirror)
+    latest = ["--store", str(store), "gdelt", "sync", "--latest", "--base-url", base,
+              "--no-cache", "--json"]  # fmt: skip
+    assert main(latest) == 0
+    assert summary_of(capsys)["files"] == {"loaded": 1}
+    assert set(ledger(store)) == {names[-1]}
+    assert main([*latest, "--translingual"]) == 0
+    assert set(ledger(store)) == {names[-1], f"{translated}.zip"}
+    assert mirror.requests["masterfilelist.txt"] == 0
+    assert sync_cli(store, base) == 0  # the master list: the two files not done yet
+    assert summary_of(capsys)["files"] == {"loaded": 2}
