@@ -135,11 +135,17 @@ def index_report(
     *,
     since: pd.Timestamp | None = None,
     top: int = 3,
+    family: str | None = None,
 ) -> pd.DataFrame:
-    """The monthly index with ISO months and, for each month, the events that weigh most."""
+    """The monthly index with ISO months and, for each month, the events that weigh most
+    (in the partnership family, or in ``family`` when given)."""
     frame = index if since is None else index[index["month"] >= since]
-    partnership = scored[scored["family_kind"] == "partnership"]
-    leaders = top_events(partnership, events, by="month", per_group=top)
+    mine = (
+        scored[scored["family"] == family]
+        if family
+        else scored[scored["family_kind"] == "partnership"]
+    )
+    leaders = top_events(mine, events, by="month", per_group=top)
     behind = {
         month: [
             {"event_id": r.event_id, "date": f"{r.date:%Y-%m-%d}", "source": r.source,

@@ -78,9 +78,8 @@ def index_table(
     """The rows ``index`` prints: one period each, with the events that weigh most in it."""
     scored, events = evidence.scored, evidence.events
     if family is not None and family != "partnership":
-        frame = family_index(scored, family)
-        mine = scored[scored["family"] == family].assign(family_kind="partnership")
-        return index_report(frame, mine, events, since=since, top=top)
+        return index_report(family_index(scored, family), scored, events, since=since, top=top,
+                            family=family)  # fmt: skip
     if not weekly:
         return index_report(index_with_bands(result, scored), scored, events, since=since, top=top)
     weeks = weekly_index(scored).rename(columns={"week": "month"})
