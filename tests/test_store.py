@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from axiswatch.errors import StoreError
 from axiswatch.ingest import ingest_file, ingest_files
 from axiswatch.schema import events_table, new_event
-from axiswatch.store import FileLoad, Store
+from axiswatch.store import FileLoad, Store, archive_dir
 
 from .helpers import ledger_entry, write_ledger
 
@@ -235,3 +236,26 @@ def test_kill_9_during_loads_leaves_each_file_all_or_nothing(tmp_path):
         for path in paths:
             ingest_file(store, "ledger", path)
     assert _file_states(store_path) == [(True, PER_FILE)] * FILES
+
+
+def test_events_include_the_gdelt_archive_once(tmp_path: Path) -> None:
+    """Parquet under <store>.gdelt-archive/ is read with the table; an id in both counts once."""
+
+    def event(n: int) -> dict:
+        return new_event("gdelt", str(n), date=dt.date(2024, 10, 29), date_precision="day",
+                         plover_type="CONSULT", file="f", line=n)  # fmt: skip
+
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.record_load(
+            FileLoad("gdelt", "f", "f", "sha", dt.datetime.now(dt.UTC)),
+            events_table([event(1), event(2)]), [], "loaded",
+        )  # fmt: skip
+    folder = archive_dir(path) / "day=2024-10-29"
+    folder.mkdir(parents=True)
+    pq.write_table(events_table([event(2), event(3), event(4)]), folder / "a.parquet")
+    with Store(path, read_only=True) as store:
+        ids = store.execute(store.events().source_id).tolist()
+        stats = store.stats()
+    assert sorted(ids) == ["1", "2", "3", "4"]
+    assert stats["sources"]["gdelt"]["events"] == 4

@@ -421,9 +421,14 @@ class Store:
     # -- summary -----------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Counts a user checks first: events by source, date range, ledger and quarantine."""
+        """Counts a user checks first: events by source (the GDELT archive's included), date
+        range, ledger and quarantine."""
+        relation = "events_with_archive" if self.archive_files() else "events"
+        if relation != "events":
+            self.events()  # (re)creates the view over the table and the archive
         by_source = self.con.execute(
-            "SELECT source, count(*), min(date), max(date) FROM events GROUP BY source ORDER BY 1"
+            f"SELECT source, count(*), min(date), max(date) FROM {relation} "
+            "GROUP BY source ORDER BY 1"
         ).fetchall()
         statuses = self.con.execute(
             "SELECT status, count(*) FROM ingest_ledger GROUP BY status ORDER BY 1"
