@@ -227,8 +227,9 @@ def _add_simple(app: FastAPI, board: Dashboard, name: str, path: str, title: str
     def page_json() -> Response:
         return board.respond(name, "json", build)
 
-    app.add_api_route(path, page, methods=["GET", "HEAD"], summary=title, tags=["pages"],
+    app.add_api_route(path, page, methods=["GET"], summary=title, tags=["pages"],
                       response_class=Response, name=name)  # fmt: skip
+    app.add_api_route(path, page, methods=["HEAD"], include_in_schema=False, name=f"{name}_head")
     app.add_api_route(twin, page_json, methods=["GET"], summary=f"{title} (JSON)",
                       tags=["json"], response_class=JSONResponse, name=f"{name}_json")  # fmt: skip
 
@@ -246,8 +247,10 @@ def _add_selection(app: FastAPI, board: Dashboard, name: str, title: str) -> Non
         return board.respond(name, "json", build(f), key=f)
 
     board.main_pages[name] = (build(Filters()), Filters())
-    app.add_api_route(f"/{name}", page, methods=["GET", "HEAD"], summary=title, tags=["pages"],
+    app.add_api_route(f"/{name}", page, methods=["GET"], summary=title, tags=["pages"],
                       response_class=Response, name=name)  # fmt: skip
+    app.add_api_route(f"/{name}", page, methods=["HEAD"], include_in_schema=False,
+                      name=f"{name}_head")  # fmt: skip
     app.add_api_route(f"/{name}.json", page_json, methods=["GET"], summary=f"{title} (JSON)",
                       tags=["json"], response_class=JSONResponse, name=f"{name}_json")  # fmt: skip
 
