@@ -70,3 +70,17 @@ def test_thin_series_get_an_explained_note(values):
     months = pd.date_range("2020-01-01", periods=len(values), freq="MS")
     result = forecast_series(count_series(values, months))
     assert result.months == [] and result.note and result.note.startswith("not enough evidence")
+
+
+def test_the_spread_grows_with_the_horizon_and_the_mean_stays():
+    from axiswatch.analysis.forecast import LocalLevel
+
+    model = LocalLevel(level=3.0, alpha=0.5, size=2.0)
+    support = np.arange(400)
+    near, far = model.pmf(support, 1), model.pmf(support, 6)
+    mean = lambda pmf: float(np.dot(pmf, support))  # noqa: E731
+    variance = lambda pmf: float(np.dot(pmf, (support - mean(pmf)) ** 2))  # noqa: E731
+    assert mean(near) == pytest.approx(3.0, abs=1e-6) and mean(far) == pytest.approx(3.0, abs=1e-4)
+    one_step = 3.0 + 9.0 / 2.0
+    assert variance(near) == pytest.approx(one_step, rel=1e-4)
+    assert variance(far) == pytest.approx(one_step * (1 + 5 * 0.25), rel=1e-3)

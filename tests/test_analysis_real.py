@@ -71,7 +71,7 @@ def test_forecast_skill_on_the_missile_series(real):
     assert skill is not None and skill.origins >= 150
     for baseline in ("last_value", "seasonal_mean", "long_run_mean"):
         assert skill.overall["model"] < skill.overall[baseline], baseline
-    assert skill.improvement > 0.05  # measured: 9.6 % (the 10 % target is not quite met)
+    assert skill.improvement > 0.05  # measured: 10.0 %, on the 10 % target line, not past it
     assert 0.75 <= skill.overall["covered"] <= 0.85
     cooperative = analytics.forecasts["cooperative_events"].skill
     assert cooperative is not None and cooperative.improvement > 0.05

@@ -44,8 +44,17 @@ class LocalLevel:
     alpha: float
     size: float
 
-    def pmf(self, support: np.ndarray) -> np.ndarray:
-        return negative_binomial_pmf(self.level, self.size, support)
+    def pmf(self, support: np.ndarray, horizon: int = 1) -> np.ndarray:
+        """The predictive distribution ``horizon`` months ahead.
+
+        The level is only known up to the next month's noise: as in simple exponential
+        smoothing, h months ahead the variance grows to (1 + (h − 1) α²) times the
+        one-step variance μ + μ²/k, which the negative binomial carries as a smaller size.
+        """
+        mean = max(self.level, 1e-6)
+        one_step = mean + mean**2 / self.size
+        total = one_step * (1 + (horizon - 1) * self.alpha**2)
+        return negative_binomial_pmf(mean, mean**2 / max(total - mean, 1e-9), support)
 
 
 @dataclass(frozen=True)
@@ -209,9 +218,9 @@ def backtest(
     for origin in range(first, n - 1):
         history = values[: origin + 1]
         model = fit_local_level(history)
-        pmf = model.pmf(support)
-        low, high = quantile(pmf, support, tail), quantile(pmf, support, 1 - tail)
         for h in range(1, min(horizon, n - 1 - origin) + 1):
+            pmf = model.pmf(support, h)
+            low, high = quantile(pmf, support, tail), quantile(pmf, support, 1 - tail)
             observed = values[origin + h]
             row = {"horizon": h, "model": crps(pmf, support, observed),
                    "covered": float(low <= observed <= high)}  # fmt: skip
@@ -242,8 +251,7 @@ def forecast_series(
     months = pd.DatetimeIndex(series.values.index)
     model = fit_local_level(values)
     support = support_for(values)
-    pmf = model.pmf(support)
-    ahead = [_summary(pmf, support, months[-1] + pd.DateOffset(months=h), h)
+    ahead = [_summary(model.pmf(support, h), support, months[-1] + pd.DateOffset(months=h), h)
              for h in range(1, horizon + 1)]  # fmt: skip
     skill = backtest(values, months, horizon) if evaluate else None
     return Forecast(series.name, series.title, months[-1], model, ahead, skill)
