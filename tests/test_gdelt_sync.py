@@ -332,7 +332,7 @@ def test_cache_is_written_atomically_and_read_back(
 
 
 def test_keep_all_writes_parquet_that_events_reads(
-    shared_data: Path, tmp_path: Path, serve, capsys: pytest.CaptureFixture[str]
+    shared_data: Path, tmp_path: Path, serve, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     lines = real_lines(shared_data)
     mirror = good_mirror(lines, 2)
@@ -349,6 +349,11 @@ def test_keep_all_writes_parquet_that_events_reads(
                  "--format", "json"]) == 0  # fmt: skip
     listed = json.loads(capsys.readouterr().out)
     assert len(listed) == 2 * 5 and {e["source"] for e in listed} == {"gdelt"}
+    # a second sync from another folder, naming the store by a relative path, keeps it all
+    monkeypatch.chdir(tmp_path)
+    assert sync_cli(Path("s.duckdb"), serve(mirror), "--keep", "all") == 0
+    assert summary_of(capsys)["done_before"] == 2
+    assert sorted(archive_dir(store).glob("day=2024-10-29/*.parquet")) == parquet
 
 
 def test_update_fetches_what_is_new_since_the_last_sync(

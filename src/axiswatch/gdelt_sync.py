@@ -590,6 +590,12 @@ def update_window(store: Store, keep: str = "lens") -> tuple[dt.date, dt.date]:
 # --- writing ---------------------------------------------------------------------------------
 
 
+#: the ledger ``path`` of an archived file: ``archive:day=YYYY-MM-DD/NAME.parquet``, relative
+#: to the archive folder (so the store can be opened from anywhere)
+def _archive_name(path: Path, archive: Path) -> str:
+    return f"archive:{path.relative_to(archive).as_posix()}"
+
+
 class _Writer:
     """Writes batches of outcomes: events (or Parquet), quarantine and ledger, atomically."""
 
@@ -603,7 +609,7 @@ class _Writer:
             return
         named = self.store.ledger_paths(self.source)
         for path in self.archive.rglob("*.parquet"):
-            if str(path) not in named:
+            if _archive_name(path, self.archive) not in named:
                 path.unlink()
         for temp in self.archive.rglob(".*.tmp"):
             temp.unlink()
@@ -649,7 +655,7 @@ class _Writer:
             finally:
                 con.unregister("_mapped")
             os.replace(temp, path)
-            paths.update((o.entry.name, str(path)) for o in group)
+            paths.update((o.entry.name, _archive_name(path, self.archive)) for o in group)
         return paths
 
     def write(self, outcomes: list[FileOutcome], max_bad_share: float, summary: SyncSummary) -> int:
