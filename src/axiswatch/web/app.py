@@ -130,6 +130,17 @@ def _script_json(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped for the script context above
 
 
+def _when(value: Any) -> str:
+    """An ISO timestamp to the minute, for people ("2026-11-27 04:16 UTC")."""
+    try:
+        stamp = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC)
+    return f"{stamp:%Y-%m-%d %H:%M} UTC"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("axiswatch", "web/templates"),
@@ -141,6 +152,7 @@ def _environment() -> jinja2.Environment:
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.1f}"
     env.filters["script_json"] = _script_json
+    env.filters["when"] = _when
     env.globals["nav"] = NAV
     env.globals["version"] = __version__
     env.globals["qs"] = lambda params, **more: urlencode({**params, **more}, doseq=True)
