@@ -505,10 +505,14 @@ def test_only_loopback_counts_as_local():
     assert not is_loopback("example.org")
 
 
-def test_serve_refuses_a_missing_store(tmp_path):
+def test_serve_refuses_a_missing_store(tmp_path, capsys):
     from axiswatch.cli import main
 
     assert main(["--store", str(tmp_path / "none.duckdb"), "serve"]) == 2
+    first = capsys.readouterr().err
+    assert "no store here yet" in first and "warning" not in first
+    assert main(["--store", str(tmp_path / "none.duckdb"), "serve", "--host", "0.0.0.0"]) == 2
+    assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
 
 
 def test_json_twins_are_plain_json(site):

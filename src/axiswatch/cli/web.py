@@ -29,11 +29,11 @@ def serve_dashboard(host: str, port: int, lens: str, refresh: float = 5.0) -> No
 
     from ..web import Settings, create_app, prepare
 
-    if not STATE.store_path.exists():
-        raise UserError(f"{STATE.store_path}: no store here yet; run 'axiswatch demo' or ingest")
     if not is_loopback(host):
         err.print(f"warning: serving on {host}: anyone who can reach this address can read the "
                   "store (the dashboard has no login)", style="yellow")  # fmt: skip
+    if not STATE.store_path.exists():
+        raise UserError(f"{STATE.store_path}: no store here yet; run 'axiswatch demo' or ingest")
     dashboard = create_app(Settings(STATE.store_path, lens=lens, refresh_seconds=refresh))
     with err.status("reading the store and preparing the dashboard"):
         prepare(dashboard)
