@@ -196,7 +196,11 @@ class Snapshots:
                 return False
             stores = [Store(target, read_only=True) for _ in range(CONNECTIONS)]
             snapshot = Snapshot(version, stores, target, time.time(), signature)
-            self.warm(snapshot)
+            try:
+                self.warm(snapshot)
+            except BaseException:
+                snapshot.close()
+                raise
             self._install(snapshot)
             self.busy_since = None
             self.last_error = None
