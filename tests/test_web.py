@@ -494,6 +494,13 @@ def test_a_missing_store_is_a_clear_error(tmp_path):
         prepare(app)
 
 
+def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
+    (tmp_path / "junk.duckdb").write_text("not a database")
+    app = make_app(tmp_path / "junk.duckdb")
+    response = fetch(app, "/timeline.json")
+    assert response.status_code == 503 and "cannot open as a DuckDB store" in response.text
+
+
 def test_pages_answer_head(site):
     response = fetch(site["app"], "/timeline", "HEAD")
     assert response.status_code == 200 and response.content == b""

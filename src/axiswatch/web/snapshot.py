@@ -123,10 +123,11 @@ def copy_store(source: Path, target: Path) -> bool:
         raise StoreError(f"{source}: no store here yet; run 'axiswatch ingest' or 'demo'")
     try:
         guard = duckdb.connect(str(source), read_only=True)
-    except duckdb.IOException:
-        return False  # a writer holds the file: try again later
     except duckdb.Error as exc:
-        raise StoreError(f"{source}: cannot open as a DuckDB store ({exc})") from None
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+            return False  # a writer holds the file: try again later
+        first_line = str(exc).splitlines()[0]
+        raise StoreError(f"{source}: cannot open as a DuckDB store ({first_line})") from None
     try:
         shutil.copyfile(source, target)
         wal = source.with_name(source.name + ".wal")
