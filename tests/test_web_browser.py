@@ -21,8 +21,21 @@ import pytest
 from axiswatch import Store, ingest_bundled
 from axiswatch.web import Settings, create_app
 
-from .test_browser import ARGS, CHROMIUM, _browser_or_reason
 from .test_web import build_store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+def _browser_or_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return "chromium is not installed (apt-get install chromium; .ci/run installs it)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    return None
 
 
 def _free_port() -> int:
