@@ -147,7 +147,9 @@ def brief(
     lens: Annotated[str, typer.Option(help="Lens name or path.")] = "kim-putin-axis",
     since: Annotated[str | None, typer.Option(help="'What changed' from this date.")] = None,
     until: Annotated[str | None, typer.Option(help="Assess as of this date.")] = None,
-    fmt: Annotated[BriefFormat, typer.Option("--format", help="html or md.")] = BriefFormat.html,
+    fmt: Annotated[
+        BriefFormat, typer.Option("--format", help="html, md or pdf (pdf: the pdf extra).")
+    ] = BriefFormat.html,
     out_file: Annotated[Path | None, typer.Option("--out", help="Output file.")] = None,
 ) -> None:
     """Write the briefing: the paper's sections, charts, every claim linked to sources."""

@@ -58,6 +58,7 @@ class EventFormat(StrEnum):
 class BriefFormat(StrEnum):
     html = "html"
     md = "md"
+    pdf = "pdf"
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..analysis.analytics import analyse
 from ..evidence import assessment
 from ..ingest import bundled_files
 from ..lens import load_lens
@@ -34,14 +36,26 @@ def demo(
         with err.status("coding the events and writing the briefing"):
             result, evidence = assessment(store, load_lens())
             summary = store.stats()
-            html = write_brief(result, evidence, out_dir / "briefing.html", "html", summary)
-            md = write_brief(result, evidence, out_dir / "briefing.md", "md", summary)
+            done = analyse(result, evidence.events, evidence.scored, evidence.signposts)
+            briefings = [
+                write_brief(result, evidence, out_dir / f"briefing.{fmt}", fmt, summary, done)
+                for fmt in _briefing_formats()
+            ]
     out.rule("Headline assessment")
     for sentence in [*result.headline.sentences, *result.threat_lines.values()]:
         out.print(sentence, highlight=False, soft_wrap=False)
     out.print(f"\nstore: {STATE.store_path}  ({summary['events']} events)")
-    out.print(f"briefing: {html.resolve()}\n          {md.resolve()}", highlight=False)
+    paths = "\n          ".join(str(path.resolve()) for path in briefings)
+    out.print(f"briefing: {paths}", highlight=False)
     if any(r.status in ("failed", "rejected") for r in results):
         raise typer.Exit(2)
     if not no_serve:
         serve_dashboard(host, port, "kim-putin-axis")
+
+
+def _briefing_formats() -> list[str]:
+    """HTML and Markdown always; PDF too where the pdf extra is installed."""
+    if importlib.util.find_spec("weasyprint") is None:
+        err.print("no PDF briefing: pip install 'axiswatch[pdf]' adds it", style="dim")
+        return ["html", "md"]
+    return ["html", "md", "pdf"]

@@ -30,8 +30,9 @@ from ..analysis.assessment import Assessment
 from ..errors import UserError
 from ..evidence import Evidence
 from .charts import analytics_charts, briefing_charts
+from .pdf import chart_images, html_to_pdf
 
-FORMATS = ("html", "md")
+FORMATS = ("html", "md", "pdf")
 STATIC = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 SECTIONS = (
     ("summary", "Summary and headline assessment"),
@@ -224,12 +225,16 @@ def _cited_ids(assessment: Assessment, analytics: Analytics) -> list[str]:
 
 
 def _render(context: dict[str, Any], fmt: str, chart_dir_name: str) -> str:
+    """The briefing's text; a PDF's text is the HTML it is set from, with static charts."""
     if fmt not in FORMATS:
         raise UserError(f"unknown briefing format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    context = {**context, "chart_dir": chart_dir_name}
+    context = {**context, "chart_dir": chart_dir_name, "chart_images": {}}
     if fmt == "html":
         context["vendored_js"] = _vendored_js()
-    return _environment().get_template(f"brief.{fmt}.j2").render(**context)
+    if fmt == "pdf":
+        context["chart_images"] = chart_images(context["charts"])
+    template = "brief.md.j2" if fmt == "md" else "brief.html.j2"
+    return _environment().get_template(template).render(**context)
 
 
 def render_brief(
@@ -240,7 +245,8 @@ def render_brief(
     chart_dir_name: str = "brief_charts",
     analytics: Analytics | None = None,
 ) -> str:
-    """The briefing as HTML or Markdown text (Markdown links its charts in a folder)."""
+    """The briefing's text: HTML, Markdown (linking its charts in a folder), or for ``pdf``
+    the print HTML the PDF is set from."""
     return _render(brief_context(assessment, evidence, stats, analytics), fmt, chart_dir_name)
 
 
@@ -258,8 +264,9 @@ def write_brief(
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "md":
         _write_svgs(context["charts"], out)
+    body = html_to_pdf(text) if fmt == "pdf" else text.encode("utf-8")
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(body)
     tmp.replace(out)
     return out
 
