@@ -473,7 +473,7 @@ def test_kill_9_at_random_moments_then_rerun_equals_a_clean_run(
     mirror = Mirror(
         dict((n, Served([b])) for n, b in (good_file(lines, DAY, q) for q in range(24)))
     )
-    mirror.delay = 0.03  # a slow mirror, so that kills land mid-sync
+    mirror.delay = 0.15  # a slow mirror, so that kills land mid-sync
     base = serve(mirror)
     clean = tmp_path / "clean.duckdb"
     _run_sync(clean, base, keep, None)
@@ -481,7 +481,7 @@ def test_kill_9_at_random_moments_then_rerun_equals_a_clean_run(
     rng = random.Random(7)
     done_after_kills = []
     for _ in range(4):
-        _run_sync(crashed, base, keep, rng.uniform(1.0, 3.5))
+        _run_sync(crashed, base, keep, rng.uniform(1.5, 3.5))
         try:  # a kill before the store's first commit leaves a file that is no store yet
             with Store(crashed, read_only=True) as s:
                 done_after_kills.append(s.scalar("SELECT count(*) FROM ingest_ledger"))

@@ -39,7 +39,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -276,6 +276,8 @@ class FileOutcome:
     reason: str | None = None
     raw: RawFile | None = None
     result: FastResult | None = None
+    #: rows already mapped in the worker (``--keep all``: large files map in parallel)
+    mapped: pa.Table | None = None
     #: event table only: citations per GlobalEventID from the mentions file of the same stamp
     mentions: FileOutcome | None = None
     citations: pa.Table | None = None
@@ -332,6 +334,12 @@ def process_events(fetcher: Fetcher, entry: ListedFile, keep: KeepFilter | None)
         outcome.raw = read_raw(data, entry.name, keep)
     except SourceError as exc:
         outcome.status, outcome.reason = "rejected", str(exc)
+        return outcome
+    if keep is None:  # every row kept: map here, in parallel, not in the writer
+        outcome.mapped, results = map_files([outcome.raw])
+        outcome.result = results[entry.name]
+        raw = outcome.raw  # only its counts are needed now: let the rows and bytes go
+        outcome.raw = replace(raw, table=raw.table.slice(0, 0), data=b"")
     return outcome
 
 
@@ -385,6 +393,8 @@ class SyncOptions:
             raise UserError(f"--tables {','.join(self.tables)}: choose events or events,mentions")
         if self.keep not in KEEP_MODES:
             raise UserError(f"--keep {self.keep!r}: choose lens or all")
+        if "mentions" in self.tables and self.keep != "lens":
+            raise UserError("--tables events,mentions works with --keep lens (citations)")
         if self.workers < 1:
             raise UserError("--workers must be at least 1")
         if not self.latest and (self.since is None or self.until is None):
@@ -545,7 +555,9 @@ def sync(
     batch: list[FileOutcome] = []
     opened = time.perf_counter()
     with ThreadPoolExecutor(options.workers, thread_name_prefix="gdelt") as pool:
-        for count, outcome in enumerate(_bounded(pool, jobs, options.workers * 3), start=1):
+        for count, outcome in enumerate(
+            _bounded(pool, jobs, max(options.workers * 3, options.batch_files)), start=1
+        ):
             batch.append(outcome)
             full = len(batch) >= options.batch_files
             if full or time.perf_counter() - opened >= options.batch_seconds:
@@ -616,8 +628,12 @@ class _Writer:
 
     def _map(self, outcomes: list[FileOutcome], max_bad_share: float) -> pa.Table:
         """Map the batch's parsed rows at once; judge each file; the rows of the files kept."""
-        raws = [o.raw for o in outcomes if o.raw is not None]
+        raws = [o.raw for o in outcomes if o.raw is not None and o.mapped is None]
         mapped, results = map_files(raws)
+        done = [o for o in outcomes if o.mapped is not None and o.result is not None]
+        results.update((o.entry.name, o.result) for o in done if o.result is not None)
+        tables = [t for t in (mapped, *(o.mapped for o in done)) if t is not None and t.num_rows]
+        mapped = pa.concat_tables(tables) if tables else mapped
         rejected = []
         for outcome in outcomes:
             if outcome.raw is None:
