@@ -384,7 +384,7 @@ class SyncOptions:
     backoff: float = 1.0
     max_bad_share: float = 0.5
     #: a batch (one transaction) closes after this many files or seconds
-    batch_files: int = 48
+    batch_files: int = 24
     batch_seconds: float = 2.0
 
     def check(self) -> None:
