@@ -215,6 +215,8 @@ FILTER_COLUMNS = ("Actor1CountryCode", "Actor2CountryCode", "ActionGeo_CountryCo
 
 
 def _numbered(table: pa.Table, skipped: list[int], name: str) -> np.ndarray:
+    if not skipped:
+        return np.arange(1, table.num_rows + 1)
     lines = np.setdiff1d(np.arange(1, table.num_rows + len(skipped) + 1), skipped)
     if len(lines) != table.num_rows:
         raise SourceError(f"{name}: cannot number the rows of the file")
