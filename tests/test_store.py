@@ -259,3 +259,10 @@ def test_events_include_the_gdelt_archive_once(tmp_path: Path) -> None:
         stats = store.stats()
     assert sorted(ids) == ["1", "2", "3", "4"]
     assert stats["sources"]["gdelt"]["events"] == 4
+    copy = tmp_path / "elsewhere" / "copy.duckdb"  # a copy (a dashboard snapshot, say)
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    with Store(copy, read_only=True) as store:
+        assert store.execute(store.events().count()) == 2  # no archive beside the copy
+    with Store(copy, read_only=True, archive=archive_dir(path)) as store:
+        assert store.execute(store.events().count()) == 4

@@ -52,7 +52,7 @@ from .lens import load_lens
 from .sources.base import Reject
 from .sources.gdelt import read_mentions_raw
 from .sources.gdelt_fast import FastResult, KeepFilter, RawFile, finish_sql, map_files, read_raw
-from .store import FileRecord, Store, archive_dir
+from .store import FileRecord, Store
 
 DEFAULT_BASE_URL = "http://data.gdeltproject.org/gdeltv2/"
 #: ledger ``source`` of the files each keep mode loaded (a file counts as done per mode)
@@ -613,7 +613,7 @@ class _Writer:
 
     def __init__(self, store: Store, source: str, keep: str) -> None:
         self.store, self.source, self.keep = store, source, keep
-        self.archive = archive_dir(store.path)
+        self.archive = store.archive
 
     def remove_orphans(self) -> None:
         """Delete archive Parquet files that no committed ledger row names (a crash's)."""

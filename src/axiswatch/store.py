@@ -132,9 +132,16 @@ def _now() -> dt.datetime:
 class Store:
     """An axiswatch store in one DuckDB file (``":memory:"`` for a throwaway one)."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, read_only: bool = False,
+        archive: str | Path | None = None,
+    ) -> None:  # fmt: skip
+        """Open (or create) a store; ``archive`` is where its GDELT Parquet archive is read
+        from (default: beside the file, ``archive_dir``; a copy of the store names the
+        original's)."""
         self.path = Path(path) if path is not None else default_store_path()
         self.read_only = read_only
+        self.archive = Path(archive) if archive is not None else archive_dir(self.path)
         self._ibis = self._connect()
         self.con: duckdb.DuckDBPyConnection = self._ibis.con
         if not read_only:
@@ -207,7 +214,7 @@ class Store:
         """The Parquet files of the GDELT archive beside this store (``gdelt sync --keep all``)."""
         if str(self.path) == ":memory:":
             return []
-        folder = archive_dir(self.path)
+        folder = self.archive
         return sorted(folder.glob("day=*/*.parquet")) if folder.is_dir() else []
 
     def events(self) -> ibis.Table:
@@ -216,7 +223,7 @@ class Store:
         if not self.archive_files():
             return self.table("events")
         columns = ", ".join(f'"{f.name}"' for f in EVENT_SCHEMA)
-        pattern = str(archive_dir(self.path) / "day=*" / "*.parquet").replace("'", "''")
+        pattern = str(self.archive / "day=*" / "*.parquet").replace("'", "''")
         self.con.execute(
             f"CREATE OR REPLACE TEMP VIEW events_with_archive AS "
             f"SELECT {columns} FROM events UNION ALL "
