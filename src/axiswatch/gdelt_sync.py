@@ -384,8 +384,15 @@ class SyncOptions:
     backoff: float = 1.0
     max_bad_share: float = 0.5
     #: a batch (one transaction) closes after this many files or seconds
-    batch_files: int = 24
+    batch_files: int | None = None
     batch_seconds: float = 2.0
+
+    @property
+    def files_per_batch(self) -> int:
+        """``batch_files``, else 96 for ``--keep lens`` (each batch's upsert checks the ids
+        already stored: fewer, larger batches keep that cost small as the store grows) and
+        24 for ``--keep all`` (its batches hold every row: smaller keeps memory flat)."""
+        return self.batch_files or (96 if self.keep == "lens" else 24)
 
     def check(self) -> None:
         unknown = set(self.tables) - set(TABLES)
@@ -556,10 +563,10 @@ def sync(
     opened = time.perf_counter()
     with ThreadPoolExecutor(options.workers, thread_name_prefix="gdelt") as pool:
         for count, outcome in enumerate(
-            _bounded(pool, jobs, max(options.workers * 3, options.batch_files)), start=1
+            _bounded(pool, jobs, max(options.workers * 3, options.files_per_batch)), start=1
         ):
             batch.append(outcome)
-            full = len(batch) >= options.batch_files
+            full = len(batch) >= options.files_per_batch
             if full or time.perf_counter() - opened >= options.batch_seconds:
                 summary.new += writer.write(batch, options.max_bad_share, summary)
                 batch, opened = [], time.perf_counter()

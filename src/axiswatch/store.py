@@ -315,14 +315,16 @@ class Store:
                 f"CREATE TEMP TABLE _incoming AS SELECT * FROM ({query}) "
                 "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY line DESC) = 1"
             )
-            new = self.scalar(
-                "SELECT count(*) FROM _incoming i "
-                "WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = i.event_id)"
+            incoming = self.scalar("SELECT count(*) FROM _incoming")
+            stored = self.scalar(
+                "SELECT count(*) FROM events e SEMI JOIN _incoming i ON e.event_id = i.event_id"
             )
-            self.con.execute(
-                "DELETE FROM events WHERE event_id IN (SELECT event_id FROM _incoming)"
-            )
+            if stored:  # one scan of the stored ids when every event is new (the usual case)
+                self.con.execute(
+                    "DELETE FROM events WHERE event_id IN (SELECT event_id FROM _incoming)"
+                )
             self.con.execute("INSERT INTO events BY NAME SELECT * FROM _incoming")
+            new = incoming - stored
         finally:
             self.con.execute("DROP TABLE IF EXISTS _incoming")
         return int(new)
