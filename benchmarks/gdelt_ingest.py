@@ -320,7 +320,12 @@ def report(args: argparse.Namespace, results: dict[str, Any], files: int, events
             f"({pyr_lens['kept'] - lens['kept']:,} of its {pyr_lens['kept']:,}), which axiswatch "
             "counts as skipped by rule (PLOVER codes no statements); the archive job likewise "
             "stores every row but those. gdeltPyR's RSS grows with the window (it holds every row "
-            "in pandas); axiswatch's stays flat (it streams file by file, in batches).",
+            "in pandas); axiswatch streams file by file, in batches, and its peak grows little "
+            f"({_mb(min(r['lens'] for r in rss.values()))} to "
+            f"{_mb(max(r['lens'] for r in rss.values()))} for the lens job, "
+            f"{_mb(min(r['all'] for r in rss.values()))} to "
+            f"{_mb(max(r['all'] for r in rss.values()))} for the archive job, "
+            f"from {min(rss)} to {max(rss)} days).",
             "",
         ]  # fmt: skip
     return "\n".join(lines)
