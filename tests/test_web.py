@@ -21,7 +21,7 @@ from axiswatch import Store, assessment, ingest_file, load_lens
 from axiswatch.cli.web import is_loopback
 from axiswatch.schema import COLUMNS, events_table, new_event
 from axiswatch.sources.base import Reject
-from axiswatch.store import FileLoad
+from axiswatch.store import FileLoad, archive_dir
 from axiswatch.web import Settings, create_app
 
 from .helpers import ledger_entry, write_ledger
@@ -154,6 +154,27 @@ def test_timeline_filters(site):
     assert [e["event_id"] for e in page2["events"]] == [e["event_id"] for e in every["events"][40:]]
     html = get(site, "/timeline?source=hostile").text
     assert "1–3 of 3 events" in html and "<option selected>hostile</option>" in html
+
+
+def test_the_dashboard_sees_the_gdelt_archive_beside_the_store(tmp_path):
+    """A snapshot is a copy elsewhere; it still reads the original's Parquet archive."""
+    path = tmp_path / "store.duckdb"
+    build_store(path)
+    folder = archive_dir(path) / "day=2024-10-29"
+    folder.mkdir(parents=True)
+    archived = [new_event("gdelt", f"9{n}", date=dt.date(2024, 10, 29), date_precision="day",
+                          actor="PRK", recipient="RUS", plover_type="CONSULT",
+                          title=f"archived {n}", file="a", line=n) for n in range(5)]  # fmt: skip
+    pq.write_table(events_table(archived), folder / "a.parquet")
+    app = make_app(path, token=None)
+    try:
+        gdelt = fetch(app, "/timeline.json?source=gdelt").json()
+        sources = fetch(app, "/sources.json").text
+    finally:
+        app.state.board.snapshots.close()
+    assert gdelt["total"] == 5
+    assert {e["title"] for e in gdelt["events"]} == {f"archived {n}" for n in range(5)}
+    assert '"gdelt"' in sources
 
 
 def test_family_filter_selects_the_events_coded_to_it(site):

@@ -4,7 +4,8 @@ The public API: open a ``Store``, load files with ``ingest_files`` (or the bundl
 data with ``ingest_bundled``), load a ``Lens``, and get an ``Assessment`` with
 ``assessment``; ``write_brief`` writes it out. ``analyse`` adds the analytics over the
 same evidence: the index's bands and mix, change points, alerts, scenario probabilities
-and forecasts with their measured skill.
+and forecasts with their measured skill. ``gdelt_sync`` mirrors GDELT 2.0 into a store,
+and ``create_app`` builds the dashboard over one.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ __all__ = [
     "SourceError",
     "Store",
     "StoreError",
+    "SyncOptions",
+    "SyncSummary",
     "UserError",
     "__version__",
     "all_alerts",
@@ -53,9 +56,11 @@ __all__ = [
     "analysis_series",
     "assess",
     "assessment",
+    "create_app",
     "detect_change_points",
     "forecast_series",
     "gather",
+    "gdelt_sync",
     "index_bands",
     "ingest_bundled",
     "ingest_file",
@@ -68,8 +73,13 @@ __all__ = [
 ]
 
 
-#: public names whose modules load only when asked for (scipy, Altair and Jinja are heavy)
+#: public names whose modules load only when asked for (scipy, Altair and Jinja are heavy);
+#: a value "module:attribute" exports an attribute under another name
 _LAZY = {
+    "SyncOptions": "gdelt_sync",
+    "SyncSummary": "gdelt_sync",
+    "create_app": "web",
+    "gdelt_sync": "gdelt_sync:sync",
     "Alert": "analysis.alerts",
     "Analytics": "analysis.analytics",
     "ChangePointResult": "analysis.changepoints",
@@ -92,5 +102,6 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         from importlib import import_module
 
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        module, _, attribute = _LAZY[name].partition(":")
+        return getattr(import_module(f".{module}", __name__), attribute or name)
     raise AttributeError(name)

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 
 from ..errors import StoreError
-from ..store import Store
+from ..store import Store, archive_dir
 
 #: seconds between checks of the store file for changes
 REFRESH_SECONDS = 5.0
@@ -195,7 +195,9 @@ class Snapshots:
             if not copy_store(self.store_path, target):
                 self.busy_since = self.busy_since or time.time()
                 return False
-            stores = [Store(target, read_only=True) for _ in range(CONNECTIONS)]
+            # the copy reads the original's GDELT archive (Parquet beside the store file)
+            archive = archive_dir(self.store_path)
+            stores = [Store(target, read_only=True, archive=archive) for _ in range(CONNECTIONS)]
             snapshot = Snapshot(version, stores, target, time.time(), signature)
             try:
                 self.warm(snapshot)
