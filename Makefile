@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO   := axiswatch-demo
 
-.PHONY: demo test lint format clean browser bench-web
+.PHONY: demo test lint format clean browser bench bench-web
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,22 +19,24 @@ demo: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The browser tests use Debian's chromium; install it where we can (root with apt-get).
+# The browser tests use Debian's chromium and the PDF tests read text with poppler's
+# pdftotext; install them where we can (root with apt-get). Without them the browser
+# tests are skipped with their reason and the PDF tests read text with pypdf.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not found: the browser tests will be skipped"; fi; }
+	    echo "installing chromium and poppler-utils for the browser and PDF tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "chromium or pdftotext not found: browser tests skip, PDF tests use pypdf"; fi; }
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 # The dashboard under load: 10 M synthetic events, 16 clients, idle and while ingesting
 bench-web: $(STAMP)
@@ -43,8 +45,8 @@ bench-web: $(STAMP)
 clean:
 	rm -rf $(VENV) $(DEMO) build src/*.egg-info .pytest_cache
 
-# GDELT ingest: axiswatch against gdeltPyR on a local mirror; writes docs/performance.md
-.PHONY: bench
+# GDELT ingest against gdeltPyR on a local mirror, then the dashboard under load;
+# both write their tables into docs/performance.md
 bench: $(STAMP)
 	$(BIN)/python benchmarks/gdelt_ingest.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/web_load.py $(BENCH_WEB_ARGS)

@@ -84,17 +84,20 @@ def test_rules_code_events_into_indicators():
     rows = [
         _event(1, actor="PRK", recipient="RUS", tags=["treaty"]),
         _event(2, actor="USA", recipient="PRK", tags=["troops"], plover_type="ACCUSE"),
-        _event(3, actor="KOR", recipient="UKR", tags=["rec_rok_ukraine"], title="Lethal aid?"),
+        _event(3, actor="KOR", recipient="UKR", tags=["rec_rok_ukraine", "lethal_aid"],
+               title="Seoul decides to send shells"),
         _event(4, actor="PRK", recipient="KOR", tags=["missile_test"]),
         _event(5, actor="RUS", recipient="RUS", tags=["summit"]),
         _event(6, actor="KOR", recipient="PRK", tags=["rec_information", "counter_recommendation"]),
         _event(7, actor="KOR", recipient="PRK", tags=None),
+        _event(8, actor="KOR", recipient="UKR", tags=["rec_rok_ukraine"],
+               title="Seoul pledges more non-lethal aid"),
     ]  # fmt: skip
     table = ibis.memtable(events_table(rows), schema=ibis.Schema.from_pyarrow(EVENT_SCHEMA))
     lens = load_lens()
     hits = indicator_hits(table, lens).execute()
     by_event = hits.groupby("event_id")["indicator"].apply(set).to_dict()
-    ids = {n: rows[n - 1]["event_id"] for n in range(1, 8)}
+    ids = {n: rows[n - 1]["event_id"] for n in range(1, 9)}
     assert "treaty_and_doctrine" in by_event[ids[1]]
     assert {"troops_in_combat", "soldiers"} <= by_event[ids[2]]
     assert by_event[ids[3]] == {"rok_ukraine_support"}
@@ -106,4 +109,5 @@ def test_rules_code_events_into_indicators():
     assert direction["information_flows_against"] == "against"
     posts = signpost_hits(table, lens).execute()
     assert set(posts.loc[posts["event_id"] == ids[3], "signpost"]) == {"rok_lethal_aid"}
+    assert ids[8] not in set(posts["event_id"])  # "non-lethal" aid is no lethal-aid decision
     assert isinstance(hits, pd.DataFrame)
