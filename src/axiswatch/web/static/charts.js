@@ -6,6 +6,8 @@
   Array.prototype.forEach.call(nodes, function (node) {
     var target = document.getElementById(node.getAttribute("data-chart"));
     var spec = JSON.parse(node.textContent);
+    // a single-view chart fills its card; concatenated views keep their own widths
+    if (typeof spec.width === "number" && !spec.vconcat && !spec.hconcat) spec.width = "container";
     vegaEmbed(target, spec, {
       actions: false, renderer: "svg", ast: true, defaultStyle: false,
       tooltip: { disableDefaultStyle: true }  // its styles live in app.css: no inline <style>
