@@ -566,7 +566,11 @@ def sync(
             _bounded(pool, jobs, max(options.workers * 3, options.files_per_batch)), start=1
         ):
             batch.append(outcome)
-            full = len(batch) >= options.files_per_batch
+            # near the end, smaller batches: the last one is written after every worker is
+            # done, so its size is time nothing else overlaps
+            tail = len(todo) - count < options.files_per_batch
+            limit = max(1, options.files_per_batch // 4) if tail else options.files_per_batch
+            full = len(batch) >= limit
             if full or time.perf_counter() - opened >= options.batch_seconds:
                 summary.new += writer.write(batch, options.max_bad_share, summary)
                 batch, opened = [], time.perf_counter()

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import StoreError
 from .schema import EVENT_SCHEMA
@@ -300,21 +301,26 @@ class Store:
         try:
             finished = finish_sql("_mapped")
             query = _CITATIONS_SQL.format(finished=finished) if citations is not None else finished
+            ids = mapped["source_id"]
+            unique = pc.count_distinct(ids).as_py() == len(ids)  # the usual case: no dedup
             return self._upsert_from(
                 f"SELECT * REPLACE (TIMESTAMPTZ '{_now().isoformat()}' AS ingested_at) "
-                f"FROM ({query})"
+                f"FROM ({query})",
+                unique=unique,
             )
         finally:
             self.con.unregister("_mapped")
             if citations is not None:
                 self.con.unregister("_cites")
 
-    def _upsert_from(self, query: str) -> int:
+    def _upsert_from(self, query: str, *, unique: bool = False) -> int:
+        """``unique``: the caller knows the query gives each event_id once (no dedup pass)."""
+        dedup = (
+            "" if unique
+            else " QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY line DESC) = 1"
+        )  # fmt: skip
         try:
-            self.con.execute(
-                f"CREATE TEMP TABLE _incoming AS SELECT * FROM ({query}) "
-                "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY line DESC) = 1"
-            )
+            self.con.execute(f"CREATE TEMP TABLE _incoming AS SELECT * FROM ({query}){dedup}")
             incoming = self.scalar("SELECT count(*) FROM _incoming")
             stored = self.scalar(
                 "SELECT count(*) FROM events e SEMI JOIN _incoming i ON e.event_id = i.event_id"

@@ -337,11 +337,14 @@ def _verb(code: str) -> str | None:
     return verb.lower() if verb.isupper() else verb[:1].lower() + verb[1:]
 
 
-def _place(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Geo names with whitespace runs collapsed and commas as ``", "``."""
-    spaced = pc.replace_substring_regex(column, r"\s+", " ")
+def _place(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Geo names with whitespace runs collapsed and commas as ``", "`` (the regexes run once
+    per distinct name: a file names a few hundred places in its thousands of rows)."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = array.dictionary_encode()
+    spaced = pc.replace_substring_regex(encoded.dictionary, r"\s+", " ")
     commas = pc.replace_substring_regex(spaced, r" ?, ?", ", ")
-    return pc.utf8_trim_whitespace(commas)
+    return pc.utf8_trim_whitespace(commas).take(encoded.indices)
 
 
 def _http_urls(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -591,7 +591,10 @@ def map_files(raws: list[RawFile]) -> tuple[pa.Table, dict[str, FastResult]]:
                          pa.array([], _S)), results  # fmt: skip
     table = pa.concat_tables(tables)
     lines = np.concatenate([r.lines for r in raws if r.table.num_rows])
-    files = pa.array([r.name for r in raws for _ in range(r.table.num_rows)], _S)
+    with_rows = [r for r in raws if r.table.num_rows]
+    files = pa.array([r.name for r in with_rows], _S).take(
+        np.repeat(np.arange(len(with_rows)), [r.table.num_rows for r in with_rows])
+    )
     mapped, failures, skipped = map_table(table, lines, files)
     for name, counts in skipped.items():
         results[name].skipped = counts
@@ -608,9 +611,13 @@ def map_files(raws: list[RawFile]) -> tuple[pa.Table, dict[str, FastResult]]:
             results[name].rejects += [Reject(n, why, text.get(n, "")) for n, why in found]
     for result in results.values():
         result.rejects.sort(key=lambda r: r.line)
-    counts = Counter(mapped["file"].to_pylist()) if mapped.num_rows else Counter()
+    kept: dict[str, int] = {}
+    if mapped.num_rows:
+        per_file = pc.value_counts(mapped["file"])
+        kept = dict(zip(per_file.field("values").to_pylist(),
+                        per_file.field("counts").to_pylist(), strict=True))  # fmt: skip
     for name, result in results.items():
-        result.kept = counts.get(name, 0)
+        result.kept = kept.get(name, 0)
     return mapped, results
 
 
