@@ -361,6 +361,11 @@ def _titles(t: pa.Table) -> pa.Array:
 
 
 def confidence_scores(table: pa.Table) -> list[float]:
+    """``confidence_array`` as a list."""
+    return list(confidence_array(table).tolist())
+
+
+def confidence_array(table: pa.Table) -> np.ndarray:
     """Confidence 0..1 of GDELT rows: ``0.6·(1-½^NumSources) + 0.3·(1-½^(NumMentions/4))
     + 0.1·IsRootEvent``, rounded to 3 places.
 
@@ -372,7 +377,7 @@ def confidence_scores(table: pa.Table) -> list[float]:
     mentions = np.clip(table["NumMentions"].fill_null(0).to_numpy(), 0, None)
     root = table["IsRootEvent"].fill_null(0).to_numpy() == 1
     score = 0.6 * (1 - 0.5**sources) + 0.3 * (1 - 0.5 ** (mentions / 4)) + 0.1 * root
-    return np.round(score, 3).tolist()
+    return np.round(score, 3)
 
 
 #: canonical field → GDELT column copied as it is

@@ -501,11 +501,12 @@ def map_table(
 
 
 def _count_by_file(files: pa.Array, reasons: pa.Array) -> dict[str, Counter[str]]:
-    counts = (
-        pa.table({"f": files, "r": reasons}).group_by(["f", "r"]).aggregate([([], "count_all")])
-    )
+    # one value_counts over "file<US>reason" (few distinct pairs) beats a grouped aggregation
+    pairs = pc.value_counts(pc.binary_join_element_wise(files, reasons, "\x1f"))
     found: dict[str, Counter[str]] = {}
-    for f, r, n in zip(*(counts[c].to_pylist() for c in ("f", "r", "count_all")), strict=True):
+    for pair, n in zip(pairs.field("values").to_pylist(), pairs.field("counts").to_pylist(),
+                       strict=True):  # fmt: skip
+        f, r = pair.split("\x1f", 1)
         found.setdefault(f, Counter())[r] = n
     return found
 
@@ -515,8 +516,8 @@ def _assemble(
 ) -> pa.Table:
     m = t.num_rows
     columns: dict[str, Any] = {
-        "source": pa.array(["gdelt"] * m, _S),
-        "date_precision": pa.array(["day"] * m, _S),
+        "source": pa.repeat(pa.scalar("gdelt", _S), m),
+        "date_precision": pa.repeat(pa.scalar("day", _S), m),
         "actor_code": t["Actor1Code"], "recipient_code": t["Actor2Code"],
         "cameo_code": t["EventCode"], "quad_class": t["QuadClass"],
         "intensity": t["GoldsteinScale"], "mentions": t["NumMentions"],
@@ -524,10 +525,10 @@ def _assemble(
         "lat": t["ActionGeo_Lat"], "lon": t["ActionGeo_Long"],
         "url": careful._http_urls(t["SOURCEURL"]),
         "title": _titles(t, values.pop("_verb")),
-        "reliability": pa.array(["C"] * m, _S),
+        "reliability": pa.repeat(pa.scalar("C", _S), m),
         "credibility": pa.array(np.full(m, 3, np.int8)),
-        "confidence": pa.array(careful.confidence_scores(t), pa.float64()),
-        "tags": pa.array([[]] * m, pa.list_(_S)),
+        "confidence": pa.array(careful.confidence_array(t), pa.float64()),
+        "tags": pa.ListArray.from_arrays(pa.array(np.zeros(m + 1, np.int32)), pa.array([], _S)),
         "file": files,
         "line": pa.array(np.asarray(lines, np.int64)),
     } | values  # fmt: skip
