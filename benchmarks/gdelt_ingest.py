@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -50,6 +51,17 @@ PYR_VENV = HERE / ".venv-gdeltpyr"
 PYR_PYTHON = PYR_VENV / "bin" / "python"
 CORE, ACTORS, CORE_FIPS = "PRK,RUS", "PRK,RUS,CHN,KOR,JPN,USA,UKR", "KN,RS"
 FILES_A_YEAR, EVENTS_A_YEAR = 35_040, 100_000_000
+#: why the targets not met are not met, from a py-spy profile of the sync's threads (4 days,
+#: 2 workers): update it when the profile changes
+WHERE_THE_TIME_GOES = (
+    "Where the time goes (py-spy, CPU samples of the sync's threads): in the analyst's job, "
+    "pyarrow's CSV passes take 30%, inflating the zips 12%, the download and MD5 14%, and the "
+    "main thread's mapping, upsert and commits 22%; with 2 cores shared by 3 busy threads the "
+    "job is CPU-bound at more than twice the CPU of unzip alone, so the floor's 2× would need "
+    "the lens filter to read the bytes without a CSV pass. In the archive job, mapping all "
+    "650k rows takes 41% (lookups taken back onto the rows, range checks, titles, the "
+    "geo-name clean-up) and the Parquet write (event ids, `attrs` JSON, zstd) 26%."
+)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -249,7 +261,7 @@ def report(args: argparse.Namespace, results: dict[str, Any], files: int, events
     def row(job: str, tool: str, r: dict[str, Any], base: dict[str, Any] | None) -> str:
         ratio = "-"
         if base:
-            ratio = f"**{(r['events'] / r['seconds']) / (base['events'] / base['seconds']):.1f}×**"
+            ratio = f"**{_x((r['events'] / r['seconds']) / (base['events'] / base['seconds']))}**"
         return (f"| {job} | {tool} | {_rate(r['events'], r['seconds'])} | {r['seconds']:.2f} "
                 f"| {r['wall']:.2f} | {r['kept']:,} | {_mb(r['rss'])} | {ratio} |")  # fmt: skip
 
@@ -304,8 +316,8 @@ def report(args: argparse.Namespace, results: dict[str, Any], files: int, events
         )
         lines += [
             "Against the targets: analyst's job "
-            + _verdict(lens_x >= 10, f"{lens_x:.1f}× gdeltPyR (target ≥ 10×)")
-            + "; archive job " + _verdict(all_x >= 5, f"{all_x:.1f}× (target ≥ 5×)")
+            + _verdict(lens_x >= 10, f"{_x(lens_x)} gdeltPyR (target ≥ 10×)")
+            + "; archive job " + _verdict(all_x >= 5, f"{_x(all_x)} (target ≥ 5×)")
             + "; lens job against its floor (unzip alone) "
             + _verdict(lens["seconds"] <= 2 * fu["seconds"],
                        f"{lens['seconds'] / fu['seconds']:.1f}× (target within 2×)")
@@ -315,6 +327,8 @@ def report(args: argparse.Namespace, results: dict[str, Any], files: int, events
             + "; peak RSS " + _verdict(flat, "under 1 GB at every window")
             + "; a year's analyst job " + _verdict(year < 300, f"{year / 60:.1f} min (target < 5)")
             + ".",
+            "",
+            WHERE_THE_TIME_GOES,
             "",
             f"Events kept differ by design: gdeltPyR's filtered frame keeps CAMEO 01 statements "
             f"({pyr_lens['kept'] - lens['kept']:,} of its {pyr_lens['kept']:,}), which axiswatch "
@@ -329,6 +343,11 @@ def report(args: argparse.Namespace, results: dict[str, Any], files: int, events
             "",
         ]  # fmt: skip
     return "\n".join(lines)
+
+
+def _x(ratio: float) -> str:
+    """A speed-up, cut (not rounded) to 0.1: 9.97 is 9.9×, so it never reads as a target met."""
+    return f"{math.floor(ratio * 10) / 10:.1f}×"
 
 
 def _verdict(met: bool, text: str) -> str:
