@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, signal, special
+from scipy import special
 
 from .series import MonthlySeries
 
@@ -130,8 +130,10 @@ def support_for(values: np.ndarray) -> np.ndarray:
 
 def _levels(values: np.ndarray, alpha: float) -> np.ndarray:
     """The level before each month, and after the last one (length n + 1)."""
+    from scipy.signal import lfilter  # scipy.signal costs half a second to import: only here
+
     start = values[: min(12, len(values))].mean()
-    smoothed, _ = signal.lfilter([alpha], [1, -(1 - alpha)], values, zi=[(1 - alpha) * start])
+    smoothed, _ = lfilter([alpha], [1, -(1 - alpha)], values, zi=[(1 - alpha) * start])
     return np.maximum(np.concatenate([[start], smoothed]), 1e-3)
 
 
@@ -171,7 +173,9 @@ def fit_local_level(values: np.ndarray, warmup: int = 6) -> LocalLevel:
             ).sum(axis=2)  # fmt: skip
     best_size, best_alpha = np.unravel_index(np.argmax(grid), grid.shape)
     start = np.array([ALPHA_GRID[best_alpha], SIZE_GRID[best_size]])
-    fitted = optimize.minimize(loss, start, method="Nelder-Mead",
+    from scipy.optimize import minimize  # imported when a model is fitted, not with the CLI
+
+    fitted = minimize(loss, start, method="Nelder-Mead",
                                options={"xatol": 1e-3, "fatol": 1e-4})  # fmt: skip
     logit, log_size = np.clip(fitted.x, BOUNDS[:, 0], BOUNDS[:, 1])
     alpha, size = 1 / (1 + np.exp(-logit)), float(np.exp(log_size))

@@ -29,7 +29,6 @@ from ..analysis.analytics import Analytics, analyse
 from ..analysis.assessment import Assessment
 from ..errors import UserError
 from ..evidence import Evidence
-from .charts import analytics_charts, briefing_charts
 from .pdf import chart_images, html_to_pdf
 
 FORMATS = ("html", "md", "pdf")
@@ -164,6 +163,8 @@ def brief_context(
     analytics: Analytics | None = None,
 ) -> dict[str, Any]:
     """Everything the templates read (the analytics are computed when not given)."""
+    from .charts import analytics_charts, briefing_charts  # Altair loads only to draw
+
     if analytics is None:
         analytics = analyse(assessment, evidence.events, evidence.scored, evidence.signposts)
     rows = {row["event_id"]: row for row in evidence.events.to_dict("records")}
