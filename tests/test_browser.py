@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from axiswatch import Store, assessment, ingest_bundled, load_lens
 from axiswatch.report.brief import brief_context, write_brief
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
-
-
-def _browser_or_reason() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return "chromium is not installed (apt-get install chromium; .ci/run installs it)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[test]')"
-    return None
+from .helpers import chromium
 
 
 @pytest.fixture(scope="module")
 def page():
-    reason = _browser_or_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)  # CI installs the browser: missing there is a failure
-        pytest.skip(reason=reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as browser:
         yield browser.new_page(viewport={"width": 1200, "height": 1400})
-        browser.close()
 
 
 def test_the_briefing_draws_every_chart_offline(page, tmp_path):

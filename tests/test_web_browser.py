@@ -21,21 +21,8 @@ import pytest
 from axiswatch import Store, ingest_bundled
 from axiswatch.web import Settings, create_app
 
+from .helpers import chromium
 from .test_web import build_store
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
-
-
-def _browser_or_reason() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return "chromium is not installed (apt-get install chromium; .ci/run installs it)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[test]')"
-    return None
 
 
 def _free_port() -> int:
@@ -75,17 +62,8 @@ class Server:
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = _browser_or_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)  # CI installs the browser: missing there is a failure
-        pytest.skip(reason=reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
