@@ -10,14 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ..analysis.alerts import alert_record
 from ..analysis.analytics import (
     FORECAST_SERIES,
     Analytics,
@@ -27,6 +24,7 @@ from ..analysis.analytics import (
     scenario_record,
 )
 from ..analysis.series import series_names
+from ..delivery import check_webhook, deliver_alerts, read_sent
 from ..errors import UserError
 from ..evidence import assessment
 from ..lens import load_lens
@@ -37,7 +35,6 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (ISO dates)
 SeriesOption = Annotated[
     list[str] | None, typer.Option("--series", help="Only this series (repeatable).")
 ]
-WEBHOOK_TIMEOUT = 10.0
 
 
 def _analytics(lens: str, forecast: tuple[str, ...] | list[str] = ()) -> tuple[Any, Analytics]:
@@ -85,40 +82,6 @@ def changepoints(
 # -- alerts -----------------------------------------------------------------------------------
 
 
-def _read_state(path: Path | None) -> set[str]:
-    if path is None or not path.exists():
-        return set()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {str(i) for i in data["sent"]}
-    except (ValueError, KeyError, TypeError):
-        raise UserError(f'{path}: not an alerts state file (expected {{"sent": [...]}})') from None
-
-
-def _write_state(path: Path, sent: set[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"sent": sorted(sent)}, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
-def post_json(url: str, payload: dict[str, Any], timeout: float = WEBHOOK_TIMEOUT) -> int:
-    """POST a JSON body; the HTTP status, or a one-line UserError on any failure."""
-    if not url.startswith(("http://", "https://")):
-        raise UserError(f"--webhook {url!r} is not an http(s) URL")
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        raise UserError(f"webhook {url} answered HTTP {exc.code}; nothing marked as sent") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise UserError(f"webhook {url} failed: {reason}; nothing marked as sent") from None
-
-
 @app.command()
 def alerts(
     lens: LensOption = "kim-putin-axis",
@@ -135,17 +98,12 @@ def alerts(
 ) -> None:
     """Signposts that fired and statistical surges, each with its evidence; only new ones."""
     first = _date(since, "--since")
-    if webhook is not None and not webhook.startswith(("http://", "https://")):
-        raise UserError(f"--webhook {webhook!r} is not an http(s) URL")
-    sent = _read_state(state)
+    if webhook is not None:
+        check_webhook(webhook)
+    read_sent(state)  # a bad state file stops the run before the analysis
     result, analytics = _analytics(lens)
     first = first or result.as_of - dt.timedelta(days=365)
-    new = [a for a in analytics.alerts if a.date >= first and a.id not in sent]
-    records = [alert_record(a) for a in new]
-    if webhook and records:
-        post_json(webhook, {"lens": result.lens.name, "count": len(records), "alerts": records})
-    if state is not None:
-        _write_state(state, sent | {a.id for a in new})
+    records = deliver_alerts(analytics.alerts, result.lens.name, first, webhook, state)
     if as_json:
         _print_json(records)
         return
