@@ -16,6 +16,7 @@ from typing import Any
 
 from .analysis.alerts import Alert, alert_record
 from .errors import UserError
+from .schema import is_http_url
 
 #: seconds a webhook has to answer
 WEBHOOK_TIMEOUT = 10.0
@@ -42,7 +43,7 @@ def write_sent(path: Path, sent: set[str]) -> None:
 
 def check_webhook(url: str) -> None:
     """Refuse anything but an http(s) address before any work is done."""
-    if not url.startswith(("http://", "https://")):
+    if not is_http_url(url):
         raise UserError(f"--webhook {url!r} is not an http(s) URL")
 
 

@@ -48,6 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import SourceError, UserError
+from .ingest import DEFAULT_MAX_BAD_SHARE, judge_rows
 from .lens import load_lens
 from .sources.base import Reject
 from .sources.gdelt import read_mentions_raw
@@ -298,38 +299,25 @@ class FileOutcome:
         )
 
 
-def _judge(result: FastResult, max_bad_share: float) -> tuple[str, str | None]:
-    judged = result.kept + len(result.rejects)
-    bad = len(result.rejects)
-    if bad == 0:
-        return "loaded", None
-    if judged and bad / judged > max_bad_share:
-        first = result.rejects[0]
-        return "rejected", (
-            f"file rejected: {bad} of {judged} rows bad ({bad / judged:.0%}); "
-            f"first, line {first.line}: {first.reason}"
-        )
-    return "partial", None
-
-
-def _download(fetcher: Fetcher, entry: ListedFile) -> FileOutcome | tuple[bytes, int]:
+def _download(fetcher: Fetcher, entry: ListedFile) -> tuple[FileOutcome, bytes]:
+    """One listed file's bytes and its outcome so far ("loaded", or why not)."""
     try:
-        return fetcher.listed(entry)
+        data, retries = fetcher.listed(entry)
     except Missing as exc:
-        return FileOutcome(entry, "skipped", reason=str(exc))
+        return FileOutcome(entry, "skipped", reason=str(exc)), b""
     except Transient as exc:
-        return FileOutcome(entry, "failed", reason=str(exc), retries=exc.retries)
+        return FileOutcome(entry, "failed", reason=str(exc), retries=exc.retries), b""
     except SourceError as exc:
-        return FileOutcome(entry, "failed", reason=str(exc))
+        return FileOutcome(entry, "failed", reason=str(exc)), b""
+    sha = hashlib.sha256(data).hexdigest()
+    return FileOutcome(entry, "loaded", sha, len(data), retries), data
 
 
 def process_events(fetcher: Fetcher, entry: ListedFile, keep: KeepFilter | None) -> FileOutcome:
     """Download, verify, parse and filter one event zip (runs in a worker thread)."""
-    got = _download(fetcher, entry)
-    if isinstance(got, FileOutcome):
-        return got
-    data, retries = got
-    outcome = FileOutcome(entry, "loaded", hashlib.sha256(data).hexdigest(), len(data), retries)
+    outcome, data = _download(fetcher, entry)
+    if outcome.status != "loaded":
+        return outcome
     try:
         outcome.raw = read_raw(data, entry.name, keep)
     except SourceError as exc:
@@ -345,11 +333,9 @@ def process_events(fetcher: Fetcher, entry: ListedFile, keep: KeepFilter | None)
 
 def process_mentions(fetcher: Fetcher, entry: ListedFile, ids: pa.Array) -> FileOutcome:
     """Download a mentions zip and gather, per GlobalEventID in ``ids``, its citations."""
-    got = _download(fetcher, entry)
-    if isinstance(got, FileOutcome):
-        return got
-    data, retries = got
-    outcome = FileOutcome(entry, "loaded", hashlib.sha256(data).hexdigest(), len(data), retries)
+    outcome, data = _download(fetcher, entry)
+    if outcome.status != "loaded":
+        return outcome
     try:
         mentions = read_mentions_raw(data, entry.name)
     except SourceError as exc:
@@ -382,7 +368,7 @@ class SyncOptions:
     timeout: float = 30.0
     retries: int = 4
     backoff: float = 1.0
-    max_bad_share: float = 0.5
+    max_bad_share: float = DEFAULT_MAX_BAD_SHARE
     #: a batch (one transaction) closes after this many files or seconds
     batch_files: int | None = None
     batch_seconds: float = 2.0
@@ -650,7 +636,8 @@ class _Writer:
             if outcome.raw is None:
                 continue
             result = results[outcome.entry.name]
-            outcome.status, outcome.reason = _judge(result, max_bad_share)
+            judged = result.kept + len(result.rejects)
+            outcome.status, outcome.reason = judge_rows(judged, result.rejects, max_bad_share)
             if outcome.status == "rejected":
                 rejected.append(outcome.entry.name)
                 result.kept = 0

@@ -90,11 +90,18 @@ class IngestSummary:
 
 def judge(result: ParseResult, max_bad_share: float) -> tuple[str, str | None]:
     """The status of a parsed file under the bad-row rule, and the reason if rejected."""
-    seen, bad = result.rows_judged, len(result.rejects)
+    return judge_rows(result.rows_judged, result.rejects, max_bad_share)
+
+
+def judge_rows(
+    seen: int, rejects: Sequence[Reject], max_bad_share: float
+) -> tuple[str, str | None]:
+    """The bad-row rule on counts: of ``seen`` rows judged, ``rejects`` were bad."""
+    bad = len(rejects)
     if bad == 0:
         return "loaded", None
     if bad / seen > max_bad_share:
-        first = result.rejects[0]
+        first = rejects[0]
         return "rejected", (
             f"file rejected: {bad} of {seen} rows bad ({bad / seen:.0%}, over "
             f"{max_bad_share:.0%}); first, line {first.line}: {first.reason}"

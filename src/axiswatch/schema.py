@@ -127,8 +127,13 @@ def _check_range(value: Any, low: float, high: float, what: str) -> str | None:
     return None
 
 
+def is_http_url(value: Any) -> bool:
+    """True for an http(s) address: the only links axiswatch stores or ever makes."""
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
 def _check_url(value: Any) -> str | None:
-    if value is None or (isinstance(value, str) and value.startswith(("http://", "https://"))):
+    if value is None or is_http_url(value):
         return None
     return f"url {value!r} is not an http(s) address"
 

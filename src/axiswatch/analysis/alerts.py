@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..schema import is_http_url
 from .scenarios import Firing
 from .series import MonthlySeries
 
@@ -77,7 +78,7 @@ def _event_records(ids: list[str], events: pd.DataFrame) -> list[dict[str, Any]]
             continue
         row = rows.loc[event_id]
         url = row.get("url")
-        safe = url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+        safe = url if is_http_url(url) else None
         out.append({
             "event_id": event_id, "date": f"{pd.Timestamp(row['date']):%Y-%m-%d}",
             "source": row["source"], "title": row.get("title") or "(untitled)",

@@ -29,6 +29,7 @@ from ..analysis.analytics import Analytics, analyse
 from ..analysis.assessment import Assessment
 from ..errors import UserError
 from ..evidence import Evidence
+from ..schema import is_http_url
 from .pdf import chart_images, html_to_pdf
 
 FORMATS = ("html", "md", "pdf")
@@ -76,7 +77,7 @@ class EventView:
 
 def safe_url(url: Any) -> str | None:
     """The URL if it is http(s), else None: nothing else is ever made a link."""
-    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+    return url if is_http_url(url) else None
 
 
 def _date_label(date: pd.Timestamp, precision: str) -> str:
@@ -113,10 +114,12 @@ def event_view(row: dict[str, Any]) -> EventView:
     )  # fmt: skip
 
 
-def _script(spec: dict[str, Any]) -> Markup:
-    """A chart spec as JSON that is safe inside a <script> element."""
-    text = json.dumps(spec).replace("</", "<\\/").replace("<!--", "<\\!--")
-    return Markup(text)  # noqa: S704 - escaped for script context above
+def script_json(value: Any) -> Markup:
+    """JSON that is inert inside a <script> element (as code or as type="application/json"):
+    no ``<``, ``>`` or ``&`` is left to end the element or open a comment."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped for the script context above
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
@@ -142,7 +145,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.1f}"
-    env.filters["script_json"] = _script
+    env.filters["script_json"] = script_json
     env.filters["md"] = md_escape
     env.filters["md_url"] = md_url
     env.filters["month"] = lambda v: f"{v:%B %Y}"

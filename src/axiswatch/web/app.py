@@ -24,13 +24,13 @@ import jinja2
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
-from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..errors import UserError
 from ..lens import load_lens
 from ..lens.model import Lens
+from ..report.brief import script_json
 from . import pages
 from .notes import Notes, notes_path
 from .pages import Filters
@@ -123,13 +123,6 @@ Format = Annotated[str | None, Query(alias="format", pattern=r"^(html|json)$")]
 # -- rendering -------------------------------------------------------------------------
 
 
-def _script_json(value: Any) -> Markup:
-    """JSON that is inert inside a <script type="application/json"> element."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # noqa: S704 - escaped for the script context above
-
-
 def _when(value: Any) -> str:
     """An ISO timestamp to the minute, for people ("2026-11-27 04:16 UTC")."""
     try:
@@ -151,7 +144,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{v:.0%}"
     env.filters["num"] = lambda v: "n/a" if v is None else f"{v:.1f}"
-    env.filters["script_json"] = _script_json
+    env.filters["script_json"] = script_json
     env.filters["when"] = _when
     env.globals["nav"] = NAV
     env.globals["version"] = __version__
